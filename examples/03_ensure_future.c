@@ -1,0 +1,40 @@
+/* 03: asyncio.ensure_future(coro): the lower-level way to get a task, here
+ * by submitting the coroutine to the executor running the current task. */
+#include <stdio.h>
+#include <weft.h>
+
+static int task_coroutine(void *arg, void **result)
+{
+    (void)arg;
+    (void)result;
+    printf("executing the task\n");
+    return weft_sleep(1);
+}
+
+static int main_coroutine(void *arg, void **result)
+{
+    (void)arg;
+    (void)result;
+    printf("main coroutine started\n");
+    weft_task *task = weft_executor_submit(weft_executor_current(),
+                                           weft_coro_new(task_coroutine, NULL), NULL);
+    if (task == NULL)
+        return weft_last_error();
+    int rc = weft_await(task, NULL);
+    weft_task_release(task);
+    if (rc != 0)
+        return rc;
+    printf("main coroutine done\n");
+    return 0;
+}
+
+int main(void)
+{
+    int rc = weft_run(weft_coro_new(main_coroutine, NULL), NULL);
+    if (rc != 0) {
+        const char *msg = weft_last_error_message();
+        printf("%s: %s\n", weft_error_name(rc), msg ? msg : weft_strerror(rc));
+        return 1;
+    }
+    return 0;
+}

@@ -1,0 +1,381 @@
+/*
+ * weft.h - Python asyncio's Task model for C, on stackful coroutines.
+ *
+ * This is the only installed header and the contract of the library.
+ *
+ * Model (asyncio -> weft):
+ *   async def f(arg)              int f(void *arg, void **result)   (0 = success)
+ *   f(arg)  (coroutine object)    weft_coro_new(f, arg)
+ *   asyncio.run(main())           weft_run(weft_coro_new(main, arg), &result)
+ *   asyncio.create_task(c, name)  weft_task_create(c, name)
+ *   await task / await coro       weft_await(task, &r) / weft_await_coro(coro, &r)
+ *   raise / CancelledError        return a non-zero code / WEFT_ECANCELLED
+ *   asyncio.sleep(0) / sleep(d)   weft_yield() / weft_sleep(d)
+ *
+ * Errors. Every function that can fail returns an int: 0 on success or a
+ * negative WEFT_E* code; constructors return NULL instead. Either way the
+ * failure is also recorded as the caller's "last error" (code and message,
+ * see weft_last_error), the C stand-in for the exception asyncio would raise.
+ * Codes returned by coroutines are the user's: any non-zero int that is not a
+ * WEFT_E* code (positive values are a good convention). A coroutine's error
+ * message travels with its code: weft_raise() sets it, and returning a code
+ * received from weft (for instance from weft_await) carries its message on.
+ *
+ * Threads. Functions marked "task" may only be called from inside a running
+ * task; "loop" from a task or a callback running on a worker of an executor;
+ * "any" from any thread. Misplaced calls return WEFT_ENOLOOP or WEFT_ENOTASK,
+ * never crash.
+ *
+ * Ownership. Tasks are reference counted: a function that returns a task
+ * gives the caller one reference, released with weft_task_release(). The
+ * executor keeps its own reference while the task is pending. A coroutine
+ * is owned by whoever created it until it is handed to weft_task_create,
+ * weft_executor_submit, weft_await_coro or weft_run, which take it over (on
+ * success only); a coroutine is one-shot.
+ */
+#ifndef WEFT_H
+#define WEFT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define WEFT_VERSION_MAJOR 0
+#define WEFT_VERSION_MINOR 1
+#define WEFT_VERSION_PATCH 0
+
+/* ------------------------------------------------------------------------ */
+/* Errors                                                                   */
+/* ------------------------------------------------------------------------ */
+
+/* Each code matches an exception asyncio raises in the same situation. */
+typedef enum weft_error {
+    WEFT_OK = 0,
+    WEFT_EINVAL = -1001,      /* NULL or invalid argument (ValueError) */
+    WEFT_ENOMEM = -1002,      /* allocation failed (MemoryError) */
+    WEFT_ENOLOOP = -1003,     /* "no running event loop" (RuntimeError) */
+    WEFT_ENOTCORO = -1004,    /* "a coroutine was expected, got NULL" (TypeError) */
+    WEFT_EAWAITSELF = -1005,  /* "Task cannot await on itself" (RuntimeError) */
+    WEFT_EAWAITED = -1006,    /* "coroutine is being awaited already" (RuntimeError) */
+    WEFT_EREUSED = -1007,     /* "cannot reuse already awaited coroutine" (RuntimeError) */
+    WEFT_ECANCELLED = -1008,  /* the task or the awaited task was cancelled (CancelledError) */
+    WEFT_EINVALSTATE = -1009, /* "Result is not set." and friends (InvalidStateError) */
+    WEFT_ERUNNING = -1010,    /* weft_run() inside a running loop (RuntimeError) */
+    WEFT_ENOTASK = -1011,     /* a task-only call made outside a task */
+    WEFT_ESHUTDOWN = -1012,   /* the executor is shutting down or shut down */
+    WEFT_ETIMEDOUT = -1013,   /* a deadline passed (TimeoutError) */
+    WEFT_ESYSTEM = -1014,     /* the operating system refused (thread, mmap...) */
+} weft_error;
+
+/* A static, human-readable description of code (never NULL): for weft's
+ * own codes the asyncio message, for others "unknown error". Thread: any. */
+const char *weft_strerror(int code);
+
+/* The short asyncio exception name for a code ("CancelledError",
+ * "RuntimeError", ...), "Error" for user codes. Thread: any. */
+const char *weft_error_name(int code);
+
+/* The code and message of the last failure reported to the caller: inside a
+ * task, the task's (it follows the task across threads); elsewhere, the
+ * calling thread's. The message is owned by weft and valid until the next
+ * failing weft call of the same task or thread; it may be NULL when the code
+ * came with no message. Thread: any. */
+int weft_last_error(void);
+const char *weft_last_error_message(void);
+
+/* Records code and a printf-style message as the caller's last error and
+ * returns code, so a coroutine can write `return weft_raise(42, "bad %d", x);`
+ * and the task's exception carries the message. fmt may be NULL. Thread: any. */
+int weft_raise(int code, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* ------------------------------------------------------------------------ */
+/* Coroutines                                                               */
+/* ------------------------------------------------------------------------ */
+
+/* The body of a coroutine: return 0 and optionally store *result, or return
+ * an error code. Returning WEFT_ECANCELLED ends the task cancelled. */
+typedef int (*weft_fn)(void *arg, void **result);
+
+typedef struct weft_coro weft_coro;
+
+/* A coroutine object: fn(arg) not yet started, like calling an `async def`.
+ * The macro records fn's name and the creation site for descriptions.
+ * Returns NULL (last error WEFT_ENOTCORO for a NULL fn, WEFT_ENOMEM) on
+ * failure. The caller owns it until a weft call takes it over; a coroutine
+ * never handed over is reported as "never awaited" by weft_coro_free and,
+ * if created inside weft_run, at that run's shutdown. Thread: any. */
+#define weft_coro_new(fn, arg) weft_coro_new_named((fn), (arg), #fn, __FILE__, __LINE__)
+weft_coro *weft_coro_new_named(weft_fn fn, void *arg, const char *name, const char *file, int line);
+
+/* Frees a coroutine the caller still owns (never handed over). Warns
+ * "coroutine 'NAME' was never awaited" through the exception handler, as
+ * asyncio does when such a coroutine is garbage collected. Returns 0,
+ * WEFT_EINVAL (NULL) or WEFT_EINVALSTATE (owned by a task: release the
+ * task instead). Thread: any. */
+int weft_coro_free(weft_coro *coro);
+
+/* The function name given at creation ("main"). Borrowed. Thread: any. */
+const char *weft_coro_get_name(const weft_coro *coro);
+
+/* Writes "<coroutine object NAME at 0xADDR>" into buf (snprintf rules) and
+ * returns the length it needed, or a negative code. Thread: any. */
+int weft_coro_describe(const weft_coro *coro, char *buf, size_t size);
+
+/* ------------------------------------------------------------------------ */
+/* Tasks                                                                    */
+/* ------------------------------------------------------------------------ */
+
+typedef struct weft_task weft_task;
+typedef struct weft_executor weft_executor;
+
+/* Wraps coro in a task scheduled on the running loop; its first step runs one
+ * hop later, after everything already queued. name is copied; NULL means
+ * "Task-N" from the process-wide counter (named tasks take no number).
+ * Returns a new reference, or NULL with last error WEFT_ENOTCORO (NULL coro),
+ * WEFT_EREUSED (coro already ran), WEFT_EAWAITED (coro is running),
+ * WEFT_ENOLOOP (no running loop; coro stays the caller's), WEFT_ENOMEM,
+ * WEFT_ESHUTDOWN. On success the task owns coro. Thread: loop. */
+weft_task *weft_task_create(weft_coro *coro, const char *name);
+
+/* Shorthand for weft_task_create(weft_coro_new(fn, arg), NULL) with one
+ * allocation instead of two: the fast path for fork-join code. Same errors
+ * (WEFT_ENOTCORO for a NULL fn). Thread: loop. */
+#define weft_spawn(fn, arg) weft_spawn_named((fn), (arg), #fn, __FILE__, __LINE__)
+weft_task *weft_spawn_named(weft_fn fn, void *arg, const char *name, const char *file, int line);
+
+/* Reference counting. Retain returns task. Release frees the task once the
+ * last reference is gone (the executor holds one while it is pending). A
+ * failed task whose error nobody retrieved is reported then, as asyncio's
+ * "Task exception was never retrieved". Thread: any. */
+weft_task *weft_task_retain(weft_task *task);
+void weft_task_release(weft_task *task);
+
+/* Waits for task to finish and returns its outcome: 0 and *result (result
+ * may be NULL), the task's error code with its message, or WEFT_ECANCELLED.
+ * An already finished task returns at once without suspending. If the
+ * calling task is cancelled while waiting, the cancellation is passed on to
+ * the awaited task (asyncio semantics) and the outcome is whatever that task
+ * ends with. Errors: WEFT_EINVAL, WEFT_ENOTASK, WEFT_EAWAITSELF (delivered
+ * after one hop, as asyncio does). Thread: task. */
+int weft_await(weft_task *task, void **result);
+
+/* Runs a fresh coroutine inline in the calling task, like `await coro()`:
+ * no new task, no hop unless it suspends, current task unchanged. Takes over
+ * and frees coro when it finishes. Errors: WEFT_ENOTCORO (NULL),
+ * WEFT_EAWAITED (it is running), WEFT_EREUSED (it already ran: possible for
+ * a coroutine reached through weft_task_get_coro), WEFT_ENOTASK. Thread: task. */
+int weft_await_coro(weft_coro *coro, void **result);
+
+/* The very coroutine object the task was created from, even after it is
+ * done. Borrowed: valid as long as the task. Thread: any. */
+weft_coro *weft_task_get_coro(const weft_task *task);
+
+/* The task whose step is running on this thread, NULL in callbacks and
+ * outside loops. Borrowed. Thread: any. */
+weft_task *weft_current_task(void);
+
+/* A snapshot of the running loop's tasks that are not done (in creation
+ * order), each a new reference; free with weft_tasks_release. Returns 0,
+ * WEFT_ENOLOOP, WEFT_EINVAL or WEFT_ENOMEM. Thread: loop. */
+int weft_all_tasks(weft_task ***tasks, size_t *count);
+void weft_tasks_release(weft_task **tasks, size_t count);
+
+/* Requests cancellation, like Task.cancel(msg): returns 1 if the request was
+ * made, 0 if the task is already done, or a negative code. A task waiting on
+ * another task passes the request on to it. The task sees WEFT_ECANCELLED at
+ * its next suspension point (or before its first step, in which case its
+ * body never runs). msg (may be NULL) is copied. Thread: loop. */
+int weft_task_cancel(weft_task *task, const char *msg);
+
+/* How many cancel requests are outstanding (Task.cancelling()), and
+ * uncancel() which decrements it and returns the new count. Thread: loop. */
+int weft_task_cancelling(const weft_task *task);
+int weft_task_uncancel(weft_task *task);
+
+/* States. A NULL task is neither done nor cancelled. Thread: any. */
+bool weft_task_done(const weft_task *task);
+bool weft_task_cancelled(const weft_task *task);
+
+/* The outcome of a done task: 0 and *result, its error code, or
+ * WEFT_ECANCELLED with the cancel message as last error message (weft keeps
+ * the message on every retrieval; see README). WEFT_EINVALSTATE
+ * ("Result is not set.") while pending. Marks the error as retrieved.
+ * Thread: any. */
+int weft_task_result(weft_task *task, void **result);
+
+/* The error of a done task: 0 if it succeeded, its error code (and *message,
+ * borrowed from the task, may be NULL) if it failed, WEFT_ECANCELLED if it was
+ * cancelled, WEFT_EINVALSTATE ("Exception is not set.") while pending.
+ * message may be NULL. Marks the error as retrieved. Thread: any. */
+int weft_task_exception(weft_task *task, const char **message);
+
+/* Done callbacks run through the ready queue, never synchronously, in
+ * registration order, once each registration. A non-zero return goes to
+ * the exception handler. */
+typedef int (*weft_done_fn)(weft_task *task, void *arg);
+
+/* Adds a done callback (a task already done has it scheduled at once).
+ * Returns 0, WEFT_EINVAL, WEFT_ENOMEM. Thread: loop. */
+#define weft_task_add_done_callback(task, fn, arg) \
+    weft_task_add_done_callback_named((task), (fn), (arg), #fn, __FILE__, __LINE__)
+int weft_task_add_done_callback_named(weft_task *task, weft_done_fn fn, void *arg,
+                                      const char *name, const char *file, int line);
+
+/* Removes every pending registration of (fn, arg) and returns how many it
+ * removed (0 once the task is done), or WEFT_EINVAL. Thread: loop. */
+int weft_task_remove_done_callback(weft_task *task, weft_done_fn fn, void *arg);
+
+/* The task's name ("Task-7" unless given). Borrowed, valid until the next
+ * set_name or the task's release. Thread: any (not concurrently with
+ * weft_task_set_name). */
+const char *weft_task_get_name(weft_task *task);
+
+/* Replaces the name (copied). Returns 0, WEFT_EINVAL, WEFT_ENOMEM.
+ * Thread: loop. */
+int weft_task_set_name(weft_task *task, const char *name);
+
+/* Writes asyncio's repr into buf (snprintf rules), for example
+ * <Task pending name='Task-1' coro=<main() running at main.c:12>>
+ * and returns the length it needed, or a negative code. Thread: loop. */
+int weft_task_describe(weft_task *task, char *buf, size_t size);
+
+/* Gives other ready work one turn, like `await asyncio.sleep(0)`. Returns
+ * 0, WEFT_ECANCELLED or WEFT_ENOTASK. Thread: task. */
+int weft_yield(void);
+
+/* Suspends the calling task for at least `seconds` (<= 0: like weft_yield).
+ * Returns 0, WEFT_ECANCELLED, WEFT_EINVAL (NaN) or WEFT_ENOTASK. Thread: task. */
+int weft_sleep(double seconds);
+
+/* Records the source position shown in descriptions as "running at". The
+ * suspension functions above do it for you through these macros. */
+void weft_task_set_position(const char *file, int line);
+#define weft_await(task, result) \
+    (weft_task_set_position(__FILE__, __LINE__), weft_await((task), (result)))
+#define weft_await_coro(coro, result) \
+    (weft_task_set_position(__FILE__, __LINE__), weft_await_coro((coro), (result)))
+#define weft_yield() (weft_task_set_position(__FILE__, __LINE__), weft_yield())
+#define weft_sleep(seconds) (weft_task_set_position(__FILE__, __LINE__), weft_sleep(seconds))
+
+/* ------------------------------------------------------------------------ */
+/* Running                                                                  */
+/* ------------------------------------------------------------------------ */
+
+typedef enum weft_order {
+    WEFT_ORDER_DEFAULT = 0, /* FIFO with one worker, LIFO with several */
+    WEFT_ORDER_FIFO,        /* the ready queue behaves like asyncio's */
+    WEFT_ORDER_LIFO,        /* depth first; thieves take the oldest work */
+} weft_order;
+
+typedef struct weft_exception_context weft_exception_context;
+typedef void (*weft_exception_handler)(weft_executor *executor,
+                                       const weft_exception_context *context, void *arg);
+
+typedef struct weft_config {
+    unsigned workers;        /* worker loops; 0 = default (1 in this release) */
+    weft_order order;        /* ready-queue order policy */
+    size_t stack_size;       /* usable bytes per task stack; 0 = 64 KiB */
+    bool guard_pages;        /* a PROT_NONE page under every stack */
+    weft_exception_handler exception_handler; /* NULL = the default (stderr) */
+    void *exception_handler_arg;
+} weft_config;
+
+/* Fills config with the defaults. Thread: any. */
+void weft_config_init(weft_config *config);
+
+/* Runs main on a new loop in the calling thread, like asyncio.run(): when main
+ * is done, the tasks still pending are cancelled and run to completion, never
+ * awaited coroutines are reported, and everything is freed. Returns main's
+ * outcome as weft_await would (message in weft_last_error_message()).
+ * Takes over main (also on failure, except for WEFT_ERUNNING). Errors:
+ * WEFT_ENOTCORO (NULL), WEFT_ERUNNING (called from a running loop),
+ * WEFT_EREUSED, WEFT_ENOMEM, WEFT_ESYSTEM. Thread: any non-worker thread. */
+int weft_run(weft_coro *main, void **result);
+int weft_run_with(const weft_config *config, weft_coro *main, void **result);
+
+/* The executor running the calling task or callback, or NULL. Borrowed.
+ * Thread: any. */
+weft_executor *weft_executor_current(void);
+
+/* Wraps coro in a task of executor, like loop.create_task(coro, name=name)
+ * or asyncio.ensure_future: the same rules and errors as weft_task_create.
+ * Thread: loop (a worker of this executor). */
+weft_task *weft_executor_submit(weft_executor *executor, weft_coro *coro, const char *name);
+
+/* ------------------------------------------------------------------------ */
+/* Low-level loop calls: callbacks, timers, clock, exception handler        */
+/* ------------------------------------------------------------------------ */
+
+typedef int (*weft_callback_fn)(void *arg);
+typedef struct weft_handle weft_handle;
+
+/* Schedules fn(arg) at the tail of the ready queue (loop.call_soon). If handle
+ * is not NULL it receives a new reference the caller must release with
+ * weft_handle_release; it can cancel the call. Returns 0, WEFT_EINVAL,
+ * WEFT_ENOMEM, WEFT_ESHUTDOWN. Thread: loop. */
+#define weft_call_soon(executor, fn, arg, handle) \
+    weft_call_soon_named((executor), (fn), (arg), (handle), #fn, __FILE__, __LINE__)
+int weft_call_soon_named(weft_executor *executor, weft_callback_fn fn, void *arg,
+                         weft_handle **handle, const char *name, const char *file, int line);
+
+/* Schedules fn(arg) after delay seconds (loop.call_later; <= 0 means the next
+ * iteration) or at loop time `when` (loop.call_at). Equal deadlines run in
+ * the order they were scheduled. Same returns and rules as weft_call_soon,
+ * plus WEFT_EINVAL for a NaN time. Thread: loop. */
+#define weft_call_later(executor, delay, fn, arg, handle) \
+    weft_call_later_named((executor), (delay), (fn), (arg), (handle), #fn, __FILE__, __LINE__)
+#define weft_call_at(executor, when, fn, arg, handle) \
+    weft_call_at_named((executor), (when), (fn), (arg), (handle), #fn, __FILE__, __LINE__)
+int weft_call_later_named(weft_executor *executor, double delay, weft_callback_fn fn, void *arg,
+                          weft_handle **handle, const char *name, const char *file, int line);
+int weft_call_at_named(weft_executor *executor, double when, weft_callback_fn fn, void *arg,
+                       weft_handle **handle, const char *name, const char *file, int line);
+
+/* Cancels the pending call (a no-op once it ran). Returns 0 or WEFT_EINVAL.
+ * Thread: loop. */
+int weft_handle_cancel(weft_handle *handle);
+bool weft_handle_cancelled(const weft_handle *handle);
+/* The loop time a timer is due at, -1 for call_soon handles. Release drops
+ * the caller's reference (the loop keeps its own until the call ran or was
+ * dropped). Thread: loop. */
+double weft_handle_when(const weft_handle *handle);
+void weft_handle_release(weft_handle *handle);
+
+/* The loop clock in seconds (CLOCK_MONOTONIC), the time base of call_at.
+ * Thread: any (executor may be NULL). */
+double weft_time(const weft_executor *executor);
+
+/* What the exception handler receives (asyncio's context dict). */
+struct weft_exception_context {
+    const char *message;       /* "Exception in callback ...", "Task exception was never retrieved" */
+    int error;                 /* the error code, 0 if none */
+    const char *error_message; /* its message, may be NULL */
+    weft_task *task;           /* the task concerned, or NULL (borrowed) */
+    const char *source;        /* the callback or coroutine "name() at file:line", or NULL */
+};
+
+/* Replaces the executor's handler (NULL restores the default). Returns 0 or
+ * WEFT_EINVAL. Thread: loop. */
+int weft_set_exception_handler(weft_executor *executor, weft_exception_handler handler, void *arg);
+
+/* The default handler: one line on stderr, "weft: MESSAGE ...". */
+void weft_default_exception_handler(weft_executor *executor, const weft_exception_context *context,
+                                    void *arg);
+
+/* Passes context to the executor's handler (the default one if executor is
+ * NULL). Thread: any. */
+void weft_call_exception_handler(weft_executor *executor, const weft_exception_context *context);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* WEFT_H */

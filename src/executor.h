@@ -1,0 +1,60 @@
+/* The executor: N workers (one in single-loop mode), the inject queue for
+ * work from other threads, the registry of pending tasks, and the settings
+ * every worker shares. */
+#ifndef WEFT_EXECUTOR_H
+#define WEFT_EXECUTOR_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+
+#include "coro.h"
+#include "runnable.h"
+#include "worker.h"
+#include "weft.h"
+
+struct weft_executor {
+    /* One for the owner (weft_run) plus one per task not yet freed, so a
+     * task may outlive weft_run and still report through the handler. */
+    atomic_int references;
+    weft_config config;
+    unsigned worker_count;
+    weft_worker *workers;
+
+    /* Guards the inject queue, the task list and the coroutine list. */
+    pthread_mutex_t lock;
+    pthread_cond_t work_available;
+    weft_runnable **inject;
+    size_t inject_head, inject_count, inject_capacity;
+    weft_task *tasks_head, *tasks_tail;
+    size_t task_count;
+    weft_coro *fresh_coros;
+
+    weft_exception_handler handler;
+    void *handler_arg;
+    /* Set once shutdown begins; read by submitters on any thread. */
+    atomic_bool closed;
+};
+
+/* A new executor with config's settings (workers not started). NULL on
+ * failure (last error set). */
+weft_executor *weft_executor_new(const weft_config *config);
+void weft_executor_retain(weft_executor *executor);
+void weft_executor_release(weft_executor *executor);
+/* Frees workers, stacks, queues; the struct lives on while tasks refer to it. */
+void weft_executor_close(weft_executor *executor);
+
+/* Queues runnable from a thread that is not one of executor's workers. */
+void weft_executor_inject(weft_executor *executor, weft_runnable *runnable);
+/* Moves injected runnables to worker's ready queue; waits up to timeout_ns
+ * for one when wait is true (timeout_ns < 0: no limit). */
+void weft_executor_poll(weft_executor *executor, weft_worker *worker, bool wait, int64_t timeout_ns);
+
+void weft_executor_register_task(weft_executor *executor, weft_task *task);
+void weft_executor_unregister_task(weft_executor *executor, weft_task *task);
+void weft_executor_track_coro(weft_executor *executor, weft_coro *coro);
+
+/* The running executor of the calling thread. */
+weft_executor *weft_executor_running(void);
+
+#endif

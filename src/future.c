@@ -1,0 +1,143 @@
+#include "future.h"
+
+#include <stdio.h>
+
+#include "alloc.h"
+#include "error.h"
+#include "executor.h"
+#include "task.h"
+#include "worker.h"
+
+void weft_future_init(weft_future *future, weft_executor *executor, weft_task *task)
+{
+    weft_spinlock_init(&future->lock);
+    atomic_init(&future->state, WEFT_FUTURE_PENDING);
+    future->callbacks = NULL;
+    future->callbacks_tail = &future->callbacks;
+    future->error = 0;
+    future->error_message = NULL;
+    future->result = NULL;
+    future->retrieved = false;
+    future->executor = executor;
+    future->task = task;
+}
+
+void weft_future_destroy(weft_future *future)
+{
+    /* Done callbacks of a future that never completed (a task freed while
+     * pending cannot happen: the executor holds a reference) are dropped. */
+    while (future->callbacks != NULL) {
+        weft_callback_entry *entry = future->callbacks;
+        future->callbacks = entry->next;
+        if (entry->waiter == NULL)
+            weft_free(entry);
+    }
+    weft_free(future->error_message);
+    future->error_message = NULL;
+}
+
+bool weft_future_complete(weft_future *future, weft_future_state state, int error, void *result,
+                          char *message)
+{
+    weft_spinlock_lock(&future->lock);
+    if (weft_future_state_of(future) != WEFT_FUTURE_PENDING) {
+        weft_spinlock_unlock(&future->lock);
+        weft_free(message);
+        return false;
+    }
+    future->error = error;
+    future->result = result;
+    future->error_message = message;
+    /* Release: whoever reads the final state with acquire sees the outcome. */
+    atomic_store_explicit(&future->state, state, memory_order_release);
+    weft_callback_entry *entries = future->callbacks;
+    future->callbacks = NULL;
+    future->callbacks_tail = &future->callbacks;
+    weft_spinlock_unlock(&future->lock);
+
+    /* asyncio's __schedule_callbacks: every callback goes to the ready queue
+     * with call_soon, in registration order; wake-ups are callbacks too. */
+    while (entries != NULL) {
+        weft_callback_entry *entry = entries;
+        entries = entry->next;
+        entry->next = NULL;
+        if (entry->waiter != NULL) {
+            weft_task_wake(entry->waiter);
+        } else {
+            entry->task = future->task != NULL ? weft_task_retain(future->task) : NULL;
+            weft_callback_entry_schedule(entry);
+        }
+    }
+    return true;
+}
+
+bool weft_future_add(weft_future *future, weft_callback_entry *entry)
+{
+    entry->next = NULL;
+    weft_spinlock_lock(&future->lock);
+    bool pending = weft_future_state_of(future) == WEFT_FUTURE_PENDING;
+    if (pending) {
+        *future->callbacks_tail = entry;
+        future->callbacks_tail = &entry->next;
+    }
+    weft_spinlock_unlock(&future->lock);
+    return pending;
+}
+
+void weft_future_remove_entry(weft_future *future, weft_callback_entry *entry)
+{
+    weft_spinlock_lock(&future->lock);
+    for (weft_callback_entry **link = &future->callbacks; *link != NULL; link = &(*link)->next) {
+        if (*link == entry) {
+            *link = entry->next;
+            if (future->callbacks_tail == &entry->next)
+                future->callbacks_tail = link;
+            break;
+        }
+    }
+    weft_spinlock_unlock(&future->lock);
+}
+
+int weft_future_outcome(weft_future *future, void **result)
+{
+    weft_future_state state = weft_future_state_of(future);
+    if (state == WEFT_FUTURE_PENDING)
+        return weft_error_set(WEFT_EINVALSTATE, "Result is not set.");
+    future->retrieved = true;
+    if (state == WEFT_FUTURE_CANCELLED)
+        return weft_error_set_copy(WEFT_ECANCELLED, future->error_message);
+    if (future->error != 0)
+        return weft_error_set_copy(future->error, future->error_message);
+    if (result != NULL)
+        *result = future->result;
+    return 0;
+}
+
+void weft_callback_entry_schedule(weft_callback_entry *entry)
+{
+    entry->runnable.kind = WEFT_RUNNABLE_DONE_CALLBACK;
+    weft_schedule(entry->executor, &entry->runnable);
+}
+
+void weft_callback_entry_run(weft_callback_entry *entry)
+{
+    int rc = entry->fn(entry->task, entry->arg);
+    if (rc != 0) {
+        char source[256];
+        snprintf(source, sizeof source, "%s() at %s:%d", entry->name, entry->file, entry->line);
+        char *text = weft_format("Exception in callback %s", source);
+        weft_error_slot *slot = weft_error_slot_current();
+        weft_exception_context context = {
+            .message = text != NULL ? text : "Exception in callback",
+            .error = rc,
+            .error_message = slot->code == rc ? slot->message : NULL,
+            .task = entry->task,
+            .source = source,
+        };
+        weft_call_exception_handler(entry->executor, &context);
+        weft_free(text);
+    }
+    if (entry->task != NULL)
+        weft_task_release(entry->task);
+    weft_free(entry);
+}

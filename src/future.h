@@ -1,0 +1,91 @@
+/* A one-shot result with an ordered list of done callbacks: asyncio's Future.
+ * Every task embeds one; weft_sleep waits on one that lives on its stack. */
+#ifndef WEFT_FUTURE_H
+#define WEFT_FUTURE_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+
+#include "runnable.h"
+#include "spinlock.h"
+#include "weft.h"
+
+typedef enum weft_future_state {
+    WEFT_FUTURE_PENDING,
+    WEFT_FUTURE_FINISHED, /* with a result, or with an error code */
+    WEFT_FUTURE_CANCELLED,
+} weft_future_state;
+
+/* One registration in a future's callback list. Either a waiting task's
+ * wake-up (asyncio's Task.__wakeup: the entry is embedded in the waiter, so
+ * awaiting allocates nothing) or a user's done callback, which becomes a
+ * runnable of its own when the future completes (C1). */
+typedef struct weft_callback_entry {
+    weft_runnable runnable; /* first: queued as WEFT_RUNNABLE_DONE_CALLBACK */
+    struct weft_callback_entry *next;
+    weft_task *waiter;      /* wake-up: the task to wake; NULL for done callbacks */
+    weft_done_fn fn;
+    void *arg;
+    weft_task *task;        /* the finished task handed to fn (referenced while queued) */
+    weft_executor *executor;
+    const char *name;
+    const char *file;
+    int line;
+} weft_callback_entry;
+
+typedef struct weft_future {
+    /* Guards the callback list, the outcome while it is written, and (for a
+     * task) its cancel fields. Rarely contended: only wakers and cancellers. */
+    weft_spinlock lock;
+    /* Written with release after the outcome; read with acquire, so a thread
+     * that sees a final state also sees result, error and messages. */
+    _Atomic weft_future_state state;
+    weft_callback_entry *callbacks;
+    weft_callback_entry **callbacks_tail;
+    int error;           /* FINISHED: 0 or the error code */
+    char *error_message; /* FINISHED with an error, or CANCELLED: the message */
+    void *result;
+    bool retrieved;      /* R4: an error was looked at */
+    weft_executor *executor;
+    weft_task *task;     /* the task embedding this future, or NULL */
+} weft_future;
+
+void weft_future_init(weft_future *future, weft_executor *executor, weft_task *task);
+/* Frees the messages; the future must be done or never have had callbacks. */
+void weft_future_destroy(weft_future *future);
+
+static inline weft_future_state weft_future_state_of(const weft_future *future)
+{
+    return atomic_load_explicit(&future->state, memory_order_acquire);
+}
+
+static inline bool weft_future_done(const weft_future *future)
+{
+    return weft_future_state_of(future) != WEFT_FUTURE_PENDING;
+}
+
+/* Completes a pending future (FINISHED with error/result, or CANCELLED with
+ * message) and queues its callbacks in registration order (T6, C1). message
+ * is owned by the future from here on. Returns false (and frees message) if
+ * the future was already done. */
+bool weft_future_complete(weft_future *future, weft_future_state state, int error, void *result,
+                          char *message);
+
+/* Registers entry; returns false if the future is already done (the entry
+ * was not added). */
+bool weft_future_add(weft_future *future, weft_callback_entry *entry);
+/* Unlinks entry if still registered. */
+void weft_future_remove_entry(weft_future *future, weft_callback_entry *entry);
+
+/* The outcome of a done future as weft_await returns it: 0 with *result, the
+ * error code, or WEFT_ECANCELLED. The message is recorded as the caller's
+ * last error. Marks the error retrieved. */
+int weft_future_outcome(weft_future *future, void **result);
+
+/* Queues a done-callback entry on the executor (scheduled from a worker or
+ * from outside). */
+void weft_callback_entry_schedule(weft_callback_entry *entry);
+/* Runs a queued done callback and frees the entry. */
+void weft_callback_entry_run(weft_callback_entry *entry);
+
+#endif

@@ -1,0 +1,155 @@
+/* weft_run: asyncio.run() (runners.py). Runs main on a new loop in the
+ * calling thread, stops one hop after main completes (A2, L7), cancels and
+ * finishes the tasks left (A3), reports coroutines never awaited, frees
+ * everything, and returns main's outcome (A5). */
+#include "alloc.h"
+#include "error.h"
+#include "executor.h"
+#include "task.h"
+#include "worker.h"
+
+/* asyncio's _run_until_complete_cb: the loop stops after the iteration in
+ * which this runs, one hop after main finished. Named as in asyncio, since
+ * it appears in main's description. */
+static int _run_until_complete_cb(weft_task *task, void *arg)
+{
+    (void)task;
+    ((weft_worker *)arg)->stopping = true;
+    return 0;
+}
+
+static void run_until_stopped(weft_worker *worker)
+{
+    while (!worker->stopping)
+        weft_worker_run_once(worker);
+    worker->stopping = false;
+}
+
+static bool all_done(weft_task **tasks, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        if (!weft_task_done(tasks[i]))
+            return false;
+    return true;
+}
+
+/* A3 (_cancel_all_tasks): cancel what is left without a message and run
+ * until it is all done; a task that ends with an error other than a cancel
+ * is reported. Unlike asyncio, tasks created during this shutdown are
+ * cancelled too (in further rounds) instead of being left pending. */
+static void cancel_remaining_tasks(weft_executor *executor, weft_worker *worker)
+{
+    for (;;) {
+        weft_task **tasks;
+        size_t count;
+        if (weft_all_tasks(&tasks, &count) != 0) {
+            /* No memory for a snapshot: run the loop and try again. */
+            weft_worker_run_once(worker);
+            continue;
+        }
+        if (count == 0) {
+            weft_tasks_release(tasks, count);
+            return;
+        }
+        for (size_t i = 0; i < count; i++)
+            weft_task_request_cancel(tasks[i], NULL);
+        while (!all_done(tasks, count))
+            weft_worker_run_once(worker);
+        for (size_t i = 0; i < count; i++) {
+            weft_future *future = &tasks[i]->future;
+            if (weft_future_state_of(future) != WEFT_FUTURE_FINISHED || future->error == 0)
+                continue;
+            future->retrieved = true;
+            char description[512];
+            weft_task_describe(tasks[i], description, sizeof description);
+            weft_exception_context context = {
+                .message = "unhandled exception during weft_run() shutdown",
+                .error = future->error,
+                .error_message = future->error_message,
+                .task = tasks[i],
+                .source = description,
+            };
+            weft_call_exception_handler(executor, &context);
+        }
+        weft_tasks_release(tasks, count);
+    }
+}
+
+static void report_never_awaited(weft_executor *executor)
+{
+    for (;;) {
+        pthread_mutex_lock(&executor->lock);
+        weft_coro *coro = executor->fresh_coros;
+        pthread_mutex_unlock(&executor->lock);
+        if (coro == NULL)
+            return;
+        weft_coro_warn_never_awaited(executor, coro);
+        weft_coro_destroy(coro);
+    }
+}
+
+int weft_run_with(const weft_config *config, weft_coro *main, void **result)
+{
+    if (weft_executor_running() != NULL)
+        return weft_error_set(WEFT_ERUNNING,
+                              "weft_run() cannot be called from a running event loop");
+    if (main == NULL)
+        return weft_error_set(WEFT_ENOTCORO, "a coroutine was expected, got NULL");
+    weft_config defaults;
+    if (config == NULL) {
+        weft_config_init(&defaults);
+        config = &defaults;
+    }
+    weft_executor *executor = weft_executor_new(config);
+    if (executor == NULL) {
+        int code = weft_last_error();
+        if (weft_coro_state_of(main) == WEFT_CORO_FRESH)
+            weft_coro_destroy(main);
+        return code;
+    }
+    weft_worker *worker = &executor->workers[0];
+    weft_fiber_thread_init(&worker->fiber, executor->config.guard_pages);
+    weft_worker_bind(worker);
+
+    /* A1: main is an ordinary task: Task-1 in a fresh process. */
+    weft_task *main_task = weft_executor_submit(executor, main, NULL);
+    int code;
+    char *message = NULL;
+    void *value = NULL;
+    if (main_task == NULL) {
+        code = weft_last_error();
+        message = weft_error_slot_take_message(weft_error_slot_current(), code);
+    } else if (weft_task_add_done_callback(main_task, _run_until_complete_cb, worker) != 0) {
+        code = weft_last_error();
+        message = weft_error_slot_take_message(weft_error_slot_current(), code);
+        weft_task_request_cancel(main_task, NULL);
+        cancel_remaining_tasks(executor, worker);
+    } else {
+        run_until_stopped(worker);
+        cancel_remaining_tasks(executor, worker);
+        code = weft_future_outcome(&main_task->future, &value);
+        message = weft_error_slot_take_message(weft_error_slot_current(), code);
+    }
+    report_never_awaited(executor);
+
+    /* Unbind before closing: the worker's memory goes with the close. */
+    weft_fiber_thread_fini(&worker->fiber);
+    weft_worker_bind(NULL);
+    weft_executor_close(executor);
+    weft_task_release(main_task);
+    weft_executor_release(executor);
+
+    /* The caller sees main's outcome as its own last error (A5). */
+    if (code != 0)
+        weft_error_set_owned(code, message);
+    else
+        weft_free(message);
+    if (code == 0 && result != NULL)
+        *result = value;
+    return code;
+}
+
+int weft_run(weft_coro *main, void **result)
+{
+    return weft_run_with(NULL, main, result);
+}

@@ -1,0 +1,60 @@
+/* Telling AddressSanitizer and ThreadSanitizer about stack switches.
+ *
+ * The runtimes' entry points are declared weak here instead of including
+ * <sanitizer/...> headers: the runtime may be linked into the user's program
+ * while libweft itself is built without sanitizers, so whether one is present
+ * is decided at run time by the symbol's address.  Without a runtime each
+ * wrapper costs one load and one well-predicted branch.
+ *
+ * Semantics (compiler-rt common_interface_defs.h and tsan_interface.h):
+ *  - ASan: __sanitizer_start_switch_fiber(save, bottom, size) right before
+ *    switching, with the bounds of the *target* stack; save receives the
+ *    current fake stack, or is NULL when the current fiber will never run
+ *    again, which frees its fake stack.  __sanitizer_finish_switch_fiber(fake,
+ *    &old_bottom, &old_size) first thing on arrival, with what start saved
+ *    when this fiber last left (NULL on a fiber's first run); it reports the
+ *    bounds of the stack that was left.
+ *  - TSan: __tsan_switch_to_fiber(fiber, 0) immediately before the switch;
+ *    flags 0 makes the switch a happens-before edge.
+ */
+#ifndef WEFT_SANITIZER_H
+#define WEFT_SANITIZER_H
+
+#include <stddef.h>
+
+void __sanitizer_start_switch_fiber(void **fake_stack_save, const void *bottom,
+                                    size_t size) __attribute__((weak));
+void __sanitizer_finish_switch_fiber(void *fake_stack_save, const void **bottom_old,
+                                     size_t *size_old) __attribute__((weak));
+void __tsan_switch_to_fiber(void *fiber, unsigned flags) __attribute__((weak));
+
+void *weft_sanitizer_fiber_create(void);        /* __tsan_create_fiber(0) or NULL */
+void weft_sanitizer_fiber_destroy(void *fiber); /* NULL is ignored */
+void *weft_sanitizer_current_fiber(void);       /* __tsan_get_current_fiber() or NULL */
+
+/* Clears ASan poisoning over [low, low + size); no-op without ASan. */
+void weft_sanitizer_unpoison(void *low, size_t size);
+
+/* The three calls made on every switch are inline so that a build without
+ * sanitizers pays only the test of the symbol's address. */
+static inline void weft_sanitizer_start_switch(void **fake_stack_save, const void *bottom,
+                                               size_t size)
+{
+    if (__sanitizer_start_switch_fiber)
+        __sanitizer_start_switch_fiber(fake_stack_save, bottom, size);
+}
+
+static inline void weft_sanitizer_finish_switch(void *fake_stack_save, const void **bottom_old,
+                                                size_t *size_old)
+{
+    if (__sanitizer_finish_switch_fiber)
+        __sanitizer_finish_switch_fiber(fake_stack_save, bottom_old, size_old);
+}
+
+static inline void weft_sanitizer_switch_to(void *tsan_fiber)
+{
+    if (__tsan_switch_to_fiber)
+        __tsan_switch_to_fiber(tsan_fiber, 0);
+}
+
+#endif

@@ -1,0 +1,172 @@
+/* Stack pools; see stack.h for the model. */
+#include "stack.h"
+
+#include "sanitizer.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+/* Bookkeeping kept inside the slab, in its last page: overflows run
+ * downward, so the page above the highest stack is the one no overflowing
+ * stack can reach. */
+struct weft_stack_slab {
+    struct weft_stack_slab *next;
+    void *base;
+    size_t length;
+};
+
+/* A released stack links itself through its own top bytes, which its fiber
+ * touched first and are certainly resident already. */
+struct weft_stack_free {
+    struct weft_stack_free *next;
+    void *low;
+    size_t size;
+};
+
+static size_t round_up(size_t n, size_t to)
+{
+    return (n + to - 1) / to * to;
+}
+
+int weft_stack_pool_init(weft_stack_pool *pool, size_t stack_size, bool guard_pages)
+{
+    memset(pool, 0, sizeof *pool);
+    long page = sysconf(_SC_PAGESIZE);
+    pool->page_size = page > 0 ? (size_t)page : 4096;
+    if (stack_size == 0)
+        stack_size = WEFT_STACK_DEFAULT_SIZE;
+    /* Keeps every size computation below far from overflowing. */
+    if (stack_size > SIZE_MAX / 4) {
+        errno = EINVAL;
+        return -1;
+    }
+    pool->stack_size = round_up(stack_size, pool->page_size);
+    pool->guard_pages = guard_pages;
+    pool->guard_size = guard_pages ? pool->page_size : 0;
+    pool->slab_stacks = WEFT_STACK_SLAB_BYTES / (pool->stack_size + pool->guard_size);
+    if (pool->slab_stacks == 0)
+        pool->slab_stacks = 1;
+    pool->hot_max = WEFT_STACK_HOT_MAX;
+    return 0;
+}
+
+static int map_slab(weft_stack_pool *pool)
+{
+    size_t stride = pool->stack_size + pool->guard_size;
+    size_t length = pool->slab_stacks * stride + pool->page_size;
+    int flags = MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE;
+#ifdef MAP_STACK
+    flags |= MAP_STACK;
+#endif
+    void *base = mmap(NULL, length, PROT_READ | PROT_WRITE, flags, -1, 0);
+    if (base == MAP_FAILED)
+        return -1;
+#ifdef MADV_NOHUGEPAGE
+    /* With transparent huge pages set to "always", one touched byte could
+     * make 2 MiB of a slab resident.  Failure only means no THP support. */
+    (void)madvise(base, length, MADV_NOHUGEPAGE);
+#endif
+    struct weft_stack_slab *slab =
+        (struct weft_stack_slab *)((char *)base + pool->slab_stacks * stride);
+    slab->next = pool->slabs;
+    slab->base = base;
+    slab->length = length;
+    pool->slabs = slab;
+    pool->slab_count++;
+    pool->carved = 0;
+    return 0;
+}
+
+/* Guard pages are installed when a stack is first handed out, not when the
+ * slab is mapped, so slabs that are never filled are never split. */
+static int carve(weft_stack_pool *pool, weft_stack *out)
+{
+    if (pool->slabs == NULL || pool->carved == pool->slab_stacks) {
+        if (map_slab(pool) != 0)
+            return -1;
+    }
+    char *slot = (char *)pool->slabs->base +
+                 pool->carved * (pool->stack_size + pool->guard_size);
+    if (pool->guard_size != 0 && mprotect(slot, pool->guard_size, PROT_NONE) != 0)
+        return -1; /* ENOMEM here usually means vm.max_map_count was reached */
+    pool->carved++;
+    out->low = slot + pool->guard_size;
+    out->size = pool->stack_size;
+    return 0;
+}
+
+static WEFT_STACK_NO_ASAN void write_canary(const weft_stack *stack)
+{
+    uint64_t *word = (uint64_t *)stack->low;
+    for (size_t i = 0; i < WEFT_STACK_CANARY_BYTES / sizeof(uint64_t); i++)
+        word[i] = WEFT_STACK_CANARY_WORD;
+}
+
+int weft_stack_acquire(weft_stack_pool *pool, weft_stack *out)
+{
+    struct weft_stack_free *node = pool->hot;
+    if (node != NULL) {
+        pool->hot = node->next;
+        pool->hot_count--;
+    } else if ((node = pool->cold) != NULL) {
+        pool->cold = node->next;
+        pool->cold_count--;
+    }
+    if (node != NULL) {
+        out->low = node->low;
+        out->size = node->size;
+    } else if (carve(pool, out) != 0) {
+        return -1;
+    }
+    write_canary(out);
+    return 0;
+}
+
+void weft_stack_release(weft_stack_pool *pool, weft_stack *stack)
+{
+    if (stack->low == NULL)
+        return;
+    /* A fiber that left frames behind leaves their ASan redzones poisoned;
+     * the next owner of this memory must start from clean shadow. */
+    weft_sanitizer_unpoison(stack->low, stack->size);
+
+    struct weft_stack_free *node =
+        (struct weft_stack_free *)((char *)stack->low + stack->size - sizeof *node);
+    node->low = stack->low;
+    node->size = stack->size;
+    if (pool->hot_count < pool->hot_max) {
+        node->next = pool->hot;
+        pool->hot = node;
+        pool->hot_count++;
+    } else {
+        /* A burst of fibers has ended and this pool holds more stacks than it
+         * is likely to need soon: give back all pages but the top one (which
+         * holds the free-list node).  Steady churn stays on the hot list and
+         * never pays for this system call. */
+        if (stack->size > pool->page_size)
+            (void)madvise(stack->low, stack->size - pool->page_size, MADV_DONTNEED);
+        node->next = pool->cold;
+        pool->cold = node;
+        pool->cold_count++;
+    }
+    stack->low = NULL;
+    stack->size = 0;
+}
+
+void weft_stack_pool_destroy(weft_stack_pool *pool)
+{
+    struct weft_stack_slab *slab = pool->slabs;
+    while (slab != NULL) {
+        struct weft_stack_slab *next = slab->next; /* munmap frees slab itself */
+        munmap(slab->base, slab->length);
+        slab = next;
+    }
+    pool->slabs = NULL;
+    pool->slab_count = 0;
+    pool->carved = 0;
+    pool->hot = pool->cold = NULL;
+    pool->hot_count = pool->cold_count = 0;
+}

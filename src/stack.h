@@ -1,0 +1,93 @@
+/* Fiber stacks, carved from large anonymous mappings.
+ *
+ * One mmap per slab rather than per stack, because Linux caps a process at
+ * vm.max_map_count (65530 by default) mappings.  Slabs are MAP_NORESERVE and
+ * only touched pages become resident.  Guard pages are mprotect()ed holes,
+ * and each one splits its slab's mapping: with guard_pages a process can have
+ * roughly 32000 stacks at most; without them, one mapping per slab.
+ *
+ * A pool belongs to one thread and is not thread-safe.  A stack may be
+ * released into a different pool of the same executor than the one that
+ * mapped it (a task may finish on another worker); its memory stays valid
+ * until all pools of the executor are destroyed together, and every pool of
+ * an executor must use the same stack size.
+ */
+#ifndef WEFT_STACK_H
+#define WEFT_STACK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define WEFT_STACK_DEFAULT_SIZE ((size_t)64 * 1024)
+
+/* Overflow canary: this word repeated over the lowest WEFT_STACK_CANARY_BYTES
+ * of every stack, written at acquire and checked by the fiber layer. */
+#define WEFT_STACK_CANARY_BYTES 64
+#define WEFT_STACK_CANARY_WORD UINT64_C(0x5745465453544b21) /* "WEFTSTK!" */
+
+/* Virtual size one slab aims for; at least one stack per slab. */
+#define WEFT_STACK_SLAB_BYTES ((size_t)8 * 1024 * 1024)
+
+/* Released stacks beyond this many per pool give their memory back to the
+ * kernel (see weft_stack_release); the most recent ones stay warm. */
+#define WEFT_STACK_HOT_MAX 64
+
+typedef struct weft_stack {
+    void *low;   /* lowest usable address, page aligned */
+    size_t size; /* usable bytes, a page multiple */
+} weft_stack;
+
+struct weft_stack_slab;
+struct weft_stack_free;
+
+typedef struct weft_stack_pool weft_stack_pool;
+struct weft_stack_pool {
+    size_t stack_size;            /* usable bytes per stack, page multiple */
+    size_t guard_size;            /* 0, or one page below every stack */
+    size_t page_size;
+    size_t slab_stacks;           /* stacks per slab */
+    struct weft_stack_slab *slabs; /* newest first; the newest is carved */
+    size_t slab_count;
+    size_t carved;                /* stacks handed out of the newest slab */
+    struct weft_stack_free *hot;  /* released, still resident; LIFO */
+    size_t hot_count;
+    size_t hot_max;               /* WEFT_STACK_HOT_MAX; may be changed */
+    struct weft_stack_free *cold; /* released, pages given back */
+    size_t cold_count;
+    bool guard_pages;
+};
+
+/* stack_size: usable bytes, rounded up to whole pages; 0 means
+ * WEFT_STACK_DEFAULT_SIZE.  Maps nothing yet.  0, or -1 with errno set. */
+int weft_stack_pool_init(weft_stack_pool *pool, size_t stack_size, bool guard_pages);
+
+/* 0, or -1 with errno set (ENOMEM when mmap or mprotect fail). */
+int weft_stack_acquire(weft_stack_pool *pool, weft_stack *out);
+
+/* Any stack of the same executor; *stack is cleared.  A NULL stack is ignored. */
+void weft_stack_release(weft_stack_pool *pool, weft_stack *stack);
+
+/* Unmaps every slab this pool mapped, including stacks now sitting in other
+ * pools' free lists: destroy all pools of an executor together. */
+void weft_stack_pool_destroy(weft_stack_pool *pool);
+
+/* Reading the bottom of a stack can hit ASan redzones that an overflowing
+ * frame left there; the check must report the overflow, not trip ASan. */
+#if defined(__GNUC__) || defined(__clang__)
+#define WEFT_STACK_NO_ASAN __attribute__((no_sanitize_address))
+#else
+#define WEFT_STACK_NO_ASAN
+#endif
+
+/* Inline because the fiber layer runs it on every switch away from a fiber. */
+static inline WEFT_STACK_NO_ASAN bool weft_stack_canary_intact(const weft_stack *stack)
+{
+    const uint64_t *word = (const uint64_t *)stack->low;
+    uint64_t diff = 0;
+    for (size_t i = 0; i < WEFT_STACK_CANARY_BYTES / sizeof(uint64_t); i++)
+        diff |= word[i] ^ WEFT_STACK_CANARY_WORD;
+    return diff == 0;
+}
+
+#endif

@@ -1,0 +1,337 @@
+/* Task internals: creation, one step on a worker, suspension, wake-up,
+ * completion and the cancellation rules of asyncio's Task.__step/cancel. */
+#include "task.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "executor.h"
+#include "worker.h"
+
+/* Process-wide, like asyncio's _task_name_counter (N1). */
+static atomic_uint_fast64_t task_counter;
+
+/* The fiber layer calls this when a task's stack canary or guard page was
+ * hit: memory is already corrupted, so report who overflowed and stop. */
+static void report_stack_overflow(void *owner, size_t stack_size)
+{
+    weft_task *task = owner;
+    const char *name = task->name;
+    char numbered[32];
+    if (name == NULL) {
+        snprintf(numbered, sizeof numbered, "Task-%llu", (unsigned long long)task->number);
+        name = numbered;
+    }
+    fprintf(stderr,
+            "weft: stack overflow in task '%s' (coroutine %s(), stack size %zu bytes); "
+            "raise weft_config.stack_size\n",
+            name, task->coro != NULL ? task->coro->name : "?", stack_size);
+    abort();
+}
+
+static void install_overflow_reporter(void)
+{
+    weft_fiber_overflow_handler = report_stack_overflow;
+}
+
+void weft_task_module_init(void)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, install_overflow_reporter);
+}
+
+weft_task *weft_task_current_internal(void)
+{
+    weft_worker *worker = weft_worker_current();
+    return worker != NULL ? worker->current_task : NULL;
+}
+
+weft_task *weft_task_alloc(const char *name)
+{
+    weft_task *task = weft_calloc(1, sizeof(*task));
+    char *name_copy = NULL;
+    if (task == NULL || (name != NULL && (name_copy = weft_strdup(name)) == NULL)) {
+        weft_free(task);
+        weft_error_set(WEFT_ENOMEM, "out of memory creating a task");
+        return NULL;
+    }
+    task->name = name_copy;
+    return task;
+}
+
+void weft_task_launch(weft_executor *executor, weft_task *task, weft_coro *coro)
+{
+    task->runnable.kind = WEFT_RUNNABLE_TASK_STEP;
+    weft_future_init(&task->future, executor, task);
+    atomic_init(&task->state, WEFT_TASK_SCHEDULED);
+    atomic_init(&task->references, 2); /* the caller's and the executor's */
+    task->executor = executor;
+    weft_executor_retain(executor);
+    task->coro = coro;
+    coro->task = task;
+    /* N1/N2: only unnamed tasks take a number (weft follows 3.13 here). */
+    if (task->name == NULL)
+        task->number = atomic_fetch_add_explicit(&task_counter, 1, memory_order_relaxed) + 1;
+    task->file = coro->file;
+    task->line = coro->line;
+    task->wakeup.waiter = task;
+    weft_executor_register_task(executor, task);
+    /* T1: the first step is one hop away, behind everything queued. */
+    weft_schedule(executor, &task->runnable);
+}
+
+weft_task *weft_task_retain(weft_task *task)
+{
+    if (task != NULL)
+        atomic_fetch_add_explicit(&task->references, 1, memory_order_relaxed);
+    return task;
+}
+
+static void report_unretrieved(weft_task *task)
+{
+    weft_future *future = &task->future;
+    if (weft_future_state_of(future) != WEFT_FUTURE_FINISHED || future->error == 0 ||
+        future->retrieved)
+        return;
+    char description[512];
+    weft_task_describe_into(task, description, sizeof description, 0);
+    weft_exception_context context = {
+        .message = "Task exception was never retrieved",
+        .error = future->error,
+        .error_message = future->error_message,
+        .task = task,
+        .source = description,
+    };
+    weft_call_exception_handler(task->executor, &context);
+}
+
+void weft_task_release(weft_task *task)
+{
+    if (task == NULL)
+        return;
+    /* acq_rel: the thread that frees sees every write of the others. */
+    if (atomic_fetch_sub_explicit(&task->references, 1, memory_order_acq_rel) != 1)
+        return;
+    report_unretrieved(task);
+    weft_executor *executor = task->executor;
+    weft_future_destroy(&task->future);
+    weft_free(task->step_message);
+    weft_free(task->cancel_message);
+    weft_free(task->name);
+    weft_error_slot_clear(&task->error);
+    weft_coro_destroy(task->coro);
+    weft_free(task);
+    weft_executor_release(executor);
+}
+
+/* ------------------------------------------------------------------ */
+/* Running a step                                                     */
+/* ------------------------------------------------------------------ */
+
+static void task_fiber_main(void *arg)
+{
+    weft_task *task = arg;
+    void *value = NULL;
+    task->return_code = task->coro->fn(task->coro->arg, &value);
+    task->return_value = value;
+    task->intent = WEFT_INTENT_FINISH;
+    /* Re-read the worker: the task may have migrated while suspended. */
+    weft_fiber_exit_to(&task->fiber, &weft_worker_current()->fiber);
+}
+
+/* The coroutine returned (or never started): decide the final state the
+ * way Task.__step does (T3, S3, S6, S7) and complete the future. */
+static void task_finish(weft_task *task, int code, void *value)
+{
+    weft_future_state state = WEFT_FUTURE_FINISHED;
+    char *message = NULL;
+    weft_spinlock_lock(&task->future.lock);
+    bool must_cancel = task->must_cancel;
+    task->must_cancel = false;
+    char *cancel_message = task->cancel_message;
+    task->cancel_message = NULL;
+    weft_spinlock_unlock(&task->future.lock);
+
+    if (code == 0 && must_cancel) {
+        /* Cancelled during its last step and returned without awaiting:
+         * the return value is dropped, the message kept (S6). */
+        state = WEFT_FUTURE_CANCELLED;
+        message = cancel_message;
+        cancel_message = NULL;
+        value = NULL;
+    } else if (code == WEFT_ECANCELLED) {
+        state = WEFT_FUTURE_CANCELLED;
+        message = weft_error_slot_take_message(&task->error, code);
+        value = NULL;
+    } else if (code != 0) {
+        message = weft_error_slot_take_message(&task->error, code);
+        value = NULL;
+    }
+    weft_free(cancel_message);
+    weft_coro_set_state(task->coro, WEFT_CORO_DONE);
+    /* N5: a task leaves all_tasks as soon as it is done, before its
+     * callbacks run. */
+    weft_executor_unregister_task(task->executor, task);
+    atomic_store_explicit(&task->state, WEFT_TASK_DONE, memory_order_release);
+    weft_future_complete(&task->future, state, code == WEFT_ECANCELLED ? 0 : code, value, message);
+    weft_task_release(task); /* the executor's reference */
+}
+
+void weft_task_step(weft_worker *worker, weft_task *task)
+{
+    atomic_store_explicit(&task->state, WEFT_TASK_RUNNING, memory_order_relaxed);
+
+    /* S3: a pending cancel replaces whatever this step would deliver. */
+    weft_spinlock_lock(&task->future.lock);
+    if (task->must_cancel) {
+        task->must_cancel = false;
+        weft_free(task->step_message);
+        task->step_error = WEFT_ECANCELLED;
+        task->step_message = weft_strdup(task->cancel_message);
+    }
+    weft_spinlock_unlock(&task->future.lock);
+
+    if (!task->started) {
+        if (task->step_error == WEFT_ECANCELLED) {
+            /* Cancelled before its first step: the body never runs. */
+            weft_error_slot *slot = &task->error;
+            weft_free(slot->message);
+            slot->code = WEFT_ECANCELLED;
+            slot->message = task->step_message;
+            task->step_message = NULL;
+            task->step_error = 0;
+            task_finish(task, WEFT_ECANCELLED, NULL);
+            return;
+        }
+        if (weft_fiber_start(&task->fiber, &worker->stacks, task_fiber_main, task, task) != 0) {
+            weft_free(task->error.message);
+            task->error.code = WEFT_ENOMEM;
+            task->error.message = weft_strdup("out of memory for a task stack");
+            task_finish(task, WEFT_ENOMEM, NULL);
+            return;
+        }
+        task->started = true;
+        weft_coro_set_state(task->coro, WEFT_CORO_RUNNING);
+    }
+
+    worker->current_task = task;
+    weft_fiber_switch(&worker->fiber, &task->fiber);
+    worker->current_task = NULL;
+
+    switch (task->intent) {
+    case WEFT_INTENT_FINISH:
+        weft_fiber_release(&task->fiber, &worker->stacks);
+        task_finish(task, task->return_code, task->return_value);
+        break;
+    case WEFT_INTENT_REQUEUE:
+        atomic_store_explicit(&task->state, WEFT_TASK_SCHEDULED, memory_order_relaxed);
+        weft_schedule(task->executor, &task->runnable);
+        break;
+    case WEFT_INTENT_WAIT: {
+        unsigned expected = WEFT_TASK_SUSPENDING;
+        /* acq_rel: pairs with the waker's CAS. If a waker came first it
+         * set WOKEN_EARLY and left the queueing to us. */
+        if (!atomic_compare_exchange_strong_explicit(&task->state, &expected, WEFT_TASK_SUSPENDED,
+                                                     memory_order_acq_rel,
+                                                     memory_order_acquire)) {
+            atomic_store_explicit(&task->state, WEFT_TASK_SCHEDULED, memory_order_relaxed);
+            weft_schedule(task->executor, &task->runnable);
+        }
+        break;
+    }
+    }
+}
+
+void weft_task_prepare_wait(weft_task *task)
+{
+    /* Before registering anywhere: a waker must find SUSPENDING, never
+     * RUNNING, so it knows the switch is still to come. */
+    atomic_store_explicit(&task->state, WEFT_TASK_SUSPENDING, memory_order_release);
+}
+
+void weft_task_switch_out(weft_task *task, weft_task_intent intent)
+{
+    task->intent = intent;
+    weft_fiber_switch(&task->fiber, &weft_worker_current()->fiber);
+}
+
+void weft_task_wake(weft_task *task)
+{
+    unsigned state = atomic_load_explicit(&task->state, memory_order_acquire);
+    for (;;) {
+        if (state == WEFT_TASK_SUSPENDED) {
+            if (atomic_compare_exchange_weak_explicit(&task->state, &state, WEFT_TASK_SCHEDULED,
+                                                      memory_order_acq_rel,
+                                                      memory_order_acquire)) {
+                weft_schedule(task->executor, &task->runnable);
+                return;
+            }
+        } else if (state == WEFT_TASK_SUSPENDING) {
+            if (atomic_compare_exchange_weak_explicit(&task->state, &state,
+                                                      WEFT_TASK_SUSPENDING | WEFT_TASK_WOKEN_EARLY,
+                                                      memory_order_acq_rel,
+                                                      memory_order_acquire))
+                return;
+        } else {
+            return; /* already scheduled or running: one wake-up is enough */
+        }
+    }
+}
+
+int weft_task_take_step_cancel(weft_task *task, char **message)
+{
+    if (task->step_error != WEFT_ECANCELLED)
+        return 0;
+    task->step_error = 0;
+    *message = task->step_message;
+    task->step_message = NULL;
+    return WEFT_ECANCELLED;
+}
+
+/* ------------------------------------------------------------------ */
+/* Cancellation                                                       */
+/* ------------------------------------------------------------------ */
+
+bool weft_future_cancel_any(weft_future *future, const char *msg)
+{
+    if (future->task != NULL)
+        return weft_task_request_cancel(future->task, msg) == 1;
+    char *copy = weft_strdup(msg);
+    return weft_future_complete(future, WEFT_FUTURE_CANCELLED, 0, NULL, copy);
+}
+
+int weft_task_request_cancel(weft_task *task, const char *msg)
+{
+    weft_future *future = &task->future;
+    weft_spinlock_lock(&future->lock);
+    if (weft_future_state_of(future) != WEFT_FUTURE_PENDING) {
+        /* S2.1: cancelling a done task marks its error retrieved. */
+        future->retrieved = true;
+        weft_spinlock_unlock(&future->lock);
+        return 0;
+    }
+    task->cancel_requests++;
+    weft_future *waiting_on = task->waiting_on;
+    bool cycle = task->cancel_in_progress;
+    task->cancel_in_progress = true;
+    weft_spinlock_unlock(&future->lock);
+
+    /* S2.3 / S8: pass the request down to what the task waits on. A cycle
+     * of tasks awaiting each other stops here instead of recursing. */
+    bool passed_on = !cycle && waiting_on != NULL && weft_future_cancel_any(waiting_on, msg);
+
+    weft_spinlock_lock(&future->lock);
+    if (!cycle)
+        task->cancel_in_progress = false;
+    if (!passed_on) {
+        /* S2.4: delivered at the task's next step; the last message wins. */
+        task->must_cancel = true;
+        weft_free(task->cancel_message);
+        task->cancel_message = weft_strdup(msg);
+    }
+    weft_spinlock_unlock(&future->lock);
+    return 1;
+}

@@ -1,0 +1,125 @@
+/* The task object and its scheduling state machine (DESIGN.md section 5). */
+#ifndef WEFT_TASK_H
+#define WEFT_TASK_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "coro.h"
+#include "error.h"
+#include "fiber.h"
+#include "future.h"
+#include "runnable.h"
+#include "weft.h"
+
+/* Scheduling states. Every transition is a CAS or a store by the one thread
+ * that owns the task at that moment (the worker running or queueing it). */
+typedef enum weft_task_state {
+    WEFT_TASK_SCHEDULED = 1,  /* in exactly one ready queue */
+    WEFT_TASK_RUNNING = 2,    /* a worker is running its step */
+    WEFT_TASK_SUSPENDING = 3, /* registered as a waiter, switch not finished */
+    WEFT_TASK_SUSPENDED = 4,  /* switched away, waiting for a wake-up */
+    WEFT_TASK_DONE = 5,
+} weft_task_state;
+/* Set on SUSPENDING by a waker that came before the switch finished: the
+ * worker reschedules the task right after the switch (lost wake-up rule). */
+#define WEFT_TASK_WOKEN_EARLY 0x100u
+
+/* What a task asks its worker to do once it has switched away. */
+typedef enum weft_task_intent {
+    WEFT_INTENT_REQUEUE, /* yield: back to the tail of the ready queue */
+    WEFT_INTENT_WAIT,    /* wait for a wake-up */
+    WEFT_INTENT_FINISH,  /* the coroutine returned */
+} weft_task_intent;
+
+struct weft_task {
+    weft_runnable runnable; /* first: the ready queue holds &task->runnable */
+    weft_future future;     /* outcome and done callbacks */
+    /* weft_task_state plus WEFT_TASK_WOKEN_EARLY; see weft_task_wake. */
+    atomic_uint state;
+    /* User references plus one held by the executor until the task is done
+     * and its callbacks are queued; acq_rel so the last releaser sees every
+     * write made before other releases. */
+    atomic_int references;
+    weft_executor *executor;
+    weft_coro *coro;
+    weft_fiber fiber;
+    bool started;
+    weft_task_intent intent;
+    int return_code; /* what the coroutine returned (intent FINISH) */
+    void *return_value;
+
+    /* Step input: a cancellation delivered at the start of this step (the
+     * _must_cancel rule, S3) or the self-await error (T3). */
+    int step_error;
+    char *step_message;
+
+    /* Cancellation (under future.lock): Task._must_cancel,
+     * _cancel_message, _num_cancels_requested. */
+    bool must_cancel;
+    char *cancel_message;
+    int cancel_requests;
+    bool cancel_in_progress; /* breaks cycles of tasks awaiting each other */
+    weft_future *waiting_on; /* Task._fut_waiter */
+    weft_callback_entry wakeup; /* our registration while waiting */
+
+    /* Name: given, or "Task-N" formatted on first use. */
+    uint64_t number;
+    char *name;
+    char number_name[32];
+
+    /* Where the coroutine last suspended, for descriptions. */
+    const char *file;
+    int line;
+
+    weft_error_slot error; /* last error while this task runs */
+
+    /* The executor's list of pending tasks (all_tasks), under its lock. */
+    weft_task *all_prev;
+    weft_task *all_next;
+
+    weft_coro inline_coro; /* the coroutine of weft_spawn, in one allocation */
+};
+
+/* Installs the stack-overflow reporter (once per process). */
+void weft_task_module_init(void);
+
+/* The task running on this thread (re-read after every switch). */
+weft_task *weft_task_current_internal(void);
+
+/* A zeroed task with a copy of name (NULL: numbered at launch), or NULL
+ * with last error WEFT_ENOMEM. */
+weft_task *weft_task_alloc(const char *name);
+/* Binds coro (already claimed) and queues the first step. The task then
+ * holds two references: the caller's and the executor's. */
+void weft_task_launch(weft_executor *executor, weft_task *task, weft_coro *coro);
+
+/* Runs one step of task on worker (called by the worker loop). */
+struct weft_worker;
+void weft_task_step(struct weft_worker *worker, weft_task *task);
+
+/* Wakes a waiting task: SUSPENDED -> SCHEDULED and queue it, or mark a
+ * SUSPENDING task woken early. */
+void weft_task_wake(weft_task *task);
+
+/* Switches from the running task to its worker with the given intent.
+ * For WEFT_INTENT_WAIT call weft_task_prepare_wait first, then register. */
+void weft_task_prepare_wait(weft_task *task);
+void weft_task_switch_out(weft_task *task, weft_task_intent intent);
+
+/* The cancellation pending at the start of this step, if any: returns
+ * WEFT_ECANCELLED and moves the message into *message, else 0. */
+int weft_task_take_step_cancel(weft_task *task, char **message);
+
+/* Task.cancel(msg) without argument checks. Returns 1 or 0. */
+int weft_task_request_cancel(weft_task *task, const char *msg);
+
+/* Cancels whatever a task waits on: a task (propagation, S8) or a plain
+ * future. Returns true if that cancel succeeded. */
+bool weft_future_cancel_any(weft_future *future, const char *msg);
+
+/* The C name of a task's coroutine and repr helpers (describe.c). */
+int weft_task_describe_into(weft_task *task, char *buf, size_t size, int depth);
+
+#endif

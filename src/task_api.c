@@ -1,0 +1,468 @@
+/* The public task functions of weft.h: create, await, cancel, inspect. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "error.h"
+#include "executor.h"
+#include "task.h"
+#include "worker.h"
+
+/* The header wraps these in position-recording macros. */
+#undef weft_await
+#undef weft_await_coro
+#undef weft_yield
+#undef weft_sleep
+
+static weft_task *running_task(const char *function)
+{
+    weft_task *task = weft_task_current_internal();
+    if (task == NULL)
+        weft_error_set(weft_executor_running() != NULL ? WEFT_ENOTASK : WEFT_ENOLOOP,
+                       "%s() must be called from a running task", function);
+    return task;
+}
+
+/* ------------------------------------------------------------------ */
+/* Creation                                                           */
+/* ------------------------------------------------------------------ */
+
+weft_task *weft_executor_submit(weft_executor *executor, weft_coro *coro, const char *name)
+{
+    if (executor == NULL) {
+        weft_error_set(WEFT_EINVAL, "weft_executor_submit: executor is NULL");
+        return NULL;
+    }
+    if (coro == NULL) {
+        weft_error_set(WEFT_ENOTCORO, "a coroutine was expected, got NULL");
+        return NULL;
+    }
+    if (atomic_load_explicit(&executor->closed, memory_order_acquire)) {
+        weft_error_set(WEFT_ESHUTDOWN, "cannot create a task: the executor is shut down");
+        return NULL;
+    }
+    if (weft_coro_claim(coro, WEFT_CORO_OWNED) != 0)
+        return NULL;
+    weft_task *task = weft_task_alloc(name);
+    if (task == NULL) {
+        weft_coro_set_state(coro, WEFT_CORO_FRESH); /* still the caller's */
+        return NULL;
+    }
+    weft_task_launch(executor, task, coro);
+    return task;
+}
+
+weft_task *weft_task_create(weft_coro *coro, const char *name)
+{
+    /* T2 before T1: asyncio looks for the loop before checking the argument. */
+    weft_executor *executor = weft_executor_running();
+    if (executor == NULL) {
+        weft_error_set(WEFT_ENOLOOP, "no running event loop");
+        return NULL;
+    }
+    return weft_executor_submit(executor, coro, name);
+}
+
+weft_task *weft_spawn_named(weft_fn fn, void *arg, const char *name, const char *file, int line)
+{
+    weft_executor *executor = weft_executor_running();
+    if (executor == NULL) {
+        weft_error_set(WEFT_ENOLOOP, "no running event loop");
+        return NULL;
+    }
+    if (fn == NULL) {
+        weft_error_set(WEFT_ENOTCORO, "a coroutine was expected, got NULL");
+        return NULL;
+    }
+    if (atomic_load_explicit(&executor->closed, memory_order_acquire)) {
+        weft_error_set(WEFT_ESHUTDOWN, "cannot create a task: the executor is shut down");
+        return NULL;
+    }
+    weft_task *task = weft_task_alloc(NULL);
+    if (task == NULL)
+        return NULL;
+    weft_coro_init(&task->inline_coro, fn, arg, name, file, line);
+    task->inline_coro.embedded = true;
+    atomic_store_explicit(&task->inline_coro.state, WEFT_CORO_OWNED, memory_order_relaxed);
+    weft_task_launch(executor, task, &task->inline_coro);
+    return task;
+}
+
+/* ------------------------------------------------------------------ */
+/* Awaiting                                                           */
+/* ------------------------------------------------------------------ */
+
+/* Wait on future with the T3 rule applied; returns after the wake-up. The
+ * caller has already called weft_task_prepare_wait. Returns WEFT_ECANCELLED
+ * (message recorded) when a cancel delivered at the wake-up step wins over
+ * the future's outcome (S3), else 0. */
+static int wait_on(weft_task *self, weft_future *future)
+{
+    weft_spinlock_lock(&self->future.lock);
+    self->waiting_on = future;
+    bool must_cancel = self->must_cancel;
+    char *message = must_cancel ? weft_strdup(self->cancel_message) : NULL;
+    weft_spinlock_unlock(&self->future.lock);
+
+    /* T3: a cancel requested earlier in this step goes straight to what we
+     * are about to wait on; if that works it is no longer pending here. */
+    if (must_cancel && weft_future_cancel_any(future, message)) {
+        weft_spinlock_lock(&self->future.lock);
+        self->must_cancel = false;
+        weft_spinlock_unlock(&self->future.lock);
+    }
+    weft_free(message);
+
+    weft_task_switch_out(self, WEFT_INTENT_WAIT);
+
+    weft_spinlock_lock(&self->future.lock);
+    self->waiting_on = NULL;
+    weft_spinlock_unlock(&self->future.lock);
+
+    char *cancel_message = NULL;
+    if (weft_task_take_step_cancel(self, &cancel_message) != 0) {
+        /* A CancelledError coming from the future itself is kept as it is
+         * (S4: the first message wins); anything else becomes the cancel. */
+        if (weft_future_state_of(future) != WEFT_FUTURE_CANCELLED)
+            return weft_error_set_owned(WEFT_ECANCELLED, cancel_message);
+        weft_free(cancel_message);
+    }
+    return 0;
+}
+
+int weft_await(weft_task *task, void **result)
+{
+    weft_task *self = running_task("weft_await");
+    if (self == NULL)
+        return weft_last_error();
+    if (task == NULL)
+        return weft_error_set(WEFT_EINVAL, "weft_await: task is NULL");
+    if (task == self) {
+        /* T3: the error arrives one hop later; other ready work runs first. */
+        char description[512];
+        weft_task_describe_into(self, description, sizeof description, 0);
+        weft_free(self->step_message);
+        self->step_error = WEFT_EAWAITSELF;
+        self->step_message = weft_format("Task cannot await on itself: %s", description);
+        weft_task_switch_out(self, WEFT_INTENT_REQUEUE);
+        int code = self->step_error;
+        char *message = self->step_message;
+        self->step_error = 0;
+        self->step_message = NULL;
+        return weft_error_set_owned(code, message);
+    }
+    if (task->executor != self->executor)
+        return weft_error_set(WEFT_EINVAL, "weft_await: the task belongs to another executor");
+    /* T5: a done task is awaited without suspending. */
+    if (weft_future_done(&task->future))
+        return weft_future_outcome(&task->future, result);
+
+    weft_task_retain(task);
+    weft_task_prepare_wait(self);
+    if (!weft_future_add(&task->future, &self->wakeup)) {
+        /* It finished on another worker in between: no suspension. */
+        atomic_store_explicit(&self->state, WEFT_TASK_RUNNING, memory_order_relaxed);
+        int code = weft_future_outcome(&task->future, result);
+        weft_task_release(task);
+        return code;
+    }
+    int code = wait_on(self, &task->future);
+    if (code == 0)
+        code = weft_future_outcome(&task->future, result);
+    weft_task_release(task);
+    return code;
+}
+
+int weft_await_coro(weft_coro *coro, void **result)
+{
+    weft_task *self = running_task("weft_await_coro");
+    if (self == NULL)
+        return weft_last_error();
+    if (coro == NULL)
+        return weft_error_set(WEFT_ENOTCORO, "a coroutine was expected, got NULL");
+    int code = weft_coro_claim(coro, WEFT_CORO_RUNNING);
+    if (code != 0)
+        return code;
+    /* T7: inline, on our own stack, as the same task. */
+    void *value = NULL;
+    code = coro->fn(coro->arg, &value);
+    weft_coro_set_state(coro, WEFT_CORO_DONE);
+    weft_coro_destroy(coro);
+    if (code == 0 && result != NULL)
+        *result = value;
+    return code;
+}
+
+int weft_yield(void)
+{
+    weft_task *self = running_task("weft_yield");
+    if (self == NULL)
+        return weft_last_error();
+    weft_task_switch_out(self, WEFT_INTENT_REQUEUE);
+    char *message = NULL;
+    if (weft_task_take_step_cancel(self, &message) != 0)
+        return weft_error_set_owned(WEFT_ECANCELLED, message);
+    return 0;
+}
+
+/* futures._set_result_unless_cancelled, the timer callback of sleep. */
+static int sleep_timer_fired(void *arg)
+{
+    weft_future_complete(arg, WEFT_FUTURE_FINISHED, 0, NULL, NULL);
+    return 0;
+}
+
+int weft_sleep(double seconds)
+{
+    weft_task *self = running_task("weft_sleep");
+    if (self == NULL)
+        return weft_last_error();
+    if (isnan(seconds))
+        return weft_error_set(WEFT_EINVAL, "weft_sleep: seconds is NaN");
+    if (seconds <= 0) /* T8: sleep(0) is a bare yield */
+        return weft_yield();
+    if (seconds > 1e9)
+        seconds = 1e9; /* keep the deadline inside int64 nanoseconds */
+
+    weft_future sleeper;
+    weft_future_init(&sleeper, self->executor, NULL);
+    weft_handle *timer = weft_handle_new(self->executor,
+                                         weft_clock_ns() + (int64_t)(seconds * 1e9),
+                                         sleep_timer_fired, &sleeper, "sleep", __FILE__, __LINE__);
+    if (timer == NULL)
+        return weft_error_set(WEFT_ENOMEM, "out of memory for a sleep timer");
+    weft_handle_retain_internal(timer); /* ours, to cancel it afterwards */
+    if (weft_worker_add_timer(weft_worker_current(), timer) != 0) {
+        weft_handle_release(timer);
+        weft_handle_release(timer);
+        return weft_error_set(WEFT_ENOMEM, "out of memory for a sleep timer");
+    }
+    weft_task_prepare_wait(self);
+    weft_future_add(&sleeper, &self->wakeup);
+    int code = wait_on(self, &sleeper);
+    /* The finally of asyncio.sleep: the timer must not fire later. */
+    weft_handle_cancel(timer);
+    weft_handle_release(timer);
+    if (code == 0)
+        code = weft_future_outcome(&sleeper, NULL);
+    weft_future_destroy(&sleeper);
+    return code;
+}
+
+void weft_task_set_position(const char *file, int line)
+{
+    weft_task *self = weft_task_current_internal();
+    if (self != NULL) {
+        self->file = file;
+        self->line = line;
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Introspection                                                      */
+/* ------------------------------------------------------------------ */
+
+weft_coro *weft_task_get_coro(const weft_task *task)
+{
+    return task != NULL ? task->coro : NULL;
+}
+
+weft_task *weft_current_task(void)
+{
+    return weft_task_current_internal();
+}
+
+int weft_all_tasks(weft_task ***tasks, size_t *count)
+{
+    if (tasks == NULL || count == NULL)
+        return weft_error_set(WEFT_EINVAL, "weft_all_tasks: NULL argument");
+    *tasks = NULL;
+    *count = 0;
+    weft_executor *executor = weft_executor_running();
+    if (executor == NULL)
+        return weft_error_set(WEFT_ENOLOOP, "no running event loop");
+    pthread_mutex_lock(&executor->lock);
+    size_t total = executor->task_count;
+    weft_task **array = weft_malloc((total ? total : 1) * sizeof(*array));
+    if (array == NULL) {
+        pthread_mutex_unlock(&executor->lock);
+        return weft_error_set(WEFT_ENOMEM, "out of memory listing tasks");
+    }
+    size_t n = 0;
+    for (weft_task *task = executor->tasks_head; task != NULL; task = task->all_next)
+        array[n++] = weft_task_retain(task);
+    pthread_mutex_unlock(&executor->lock);
+    *tasks = array;
+    *count = n;
+    return 0;
+}
+
+void weft_tasks_release(weft_task **tasks, size_t count)
+{
+    if (tasks == NULL)
+        return;
+    for (size_t i = 0; i < count; i++)
+        weft_task_release(tasks[i]);
+    weft_free(tasks);
+}
+
+int weft_task_cancel(weft_task *task, const char *msg)
+{
+    if (task == NULL)
+        return weft_error_set(WEFT_EINVAL, "weft_task_cancel: task is NULL");
+    return weft_task_request_cancel(task, msg);
+}
+
+int weft_task_cancelling(const weft_task *task)
+{
+    if (task == NULL)
+        return weft_error_set(WEFT_EINVAL, "weft_task_cancelling: task is NULL");
+    weft_task *mutable_task = (weft_task *)task;
+    weft_spinlock_lock(&mutable_task->future.lock);
+    int count = task->cancel_requests;
+    weft_spinlock_unlock(&mutable_task->future.lock);
+    return count;
+}
+
+int weft_task_uncancel(weft_task *task)
+{
+    if (task == NULL)
+        return weft_error_set(WEFT_EINVAL, "weft_task_uncancel: task is NULL");
+    weft_spinlock_lock(&task->future.lock);
+    if (task->cancel_requests > 0)
+        task->cancel_requests--;
+    int count = task->cancel_requests;
+    weft_spinlock_unlock(&task->future.lock);
+    return count;
+}
+
+bool weft_task_done(const weft_task *task)
+{
+    return task != NULL && weft_future_done(&task->future);
+}
+
+bool weft_task_cancelled(const weft_task *task)
+{
+    return task != NULL && weft_future_state_of(&task->future) == WEFT_FUTURE_CANCELLED;
+}
+
+int weft_task_result(weft_task *task, void **result)
+{
+    if (task == NULL)
+        return weft_error_set(WEFT_EINVAL, "weft_task_result: task is NULL");
+    return weft_future_outcome(&task->future, result);
+}
+
+int weft_task_exception(weft_task *task, const char **message)
+{
+    if (message != NULL)
+        *message = NULL;
+    if (task == NULL)
+        return weft_error_set(WEFT_EINVAL, "weft_task_exception: task is NULL");
+    weft_future *future = &task->future;
+    weft_future_state state = weft_future_state_of(future);
+    if (state == WEFT_FUTURE_PENDING)
+        return weft_error_set(WEFT_EINVALSTATE, "Exception is not set.");
+    future->retrieved = true;
+    if (state == WEFT_FUTURE_CANCELLED)
+        return weft_error_set_copy(WEFT_ECANCELLED, future->error_message);
+    if (message != NULL)
+        *message = future->error_message;
+    return future->error;
+}
+
+/* ------------------------------------------------------------------ */
+/* Done callbacks                                                     */
+/* ------------------------------------------------------------------ */
+
+int weft_task_add_done_callback_named(weft_task *task, weft_done_fn fn, void *arg,
+                                      const char *name, const char *file, int line)
+{
+    if (task == NULL || fn == NULL)
+        return weft_error_set(WEFT_EINVAL, "weft_task_add_done_callback: %s is NULL",
+                              task == NULL ? "task" : "fn");
+    weft_callback_entry *entry = weft_calloc(1, sizeof(*entry));
+    if (entry == NULL)
+        return weft_error_set(WEFT_ENOMEM, "out of memory adding a done callback");
+    entry->fn = fn;
+    entry->arg = arg;
+    entry->executor = task->executor;
+    entry->name = name != NULL ? name : "callback";
+    entry->file = file != NULL ? file : "?";
+    entry->line = line;
+    if (!weft_future_add(&task->future, entry)) {
+        /* C2: already done, so it is queued at once. */
+        entry->task = weft_task_retain(task);
+        weft_callback_entry_schedule(entry);
+    }
+    return 0;
+}
+
+int weft_task_remove_done_callback(weft_task *task, weft_done_fn fn, void *arg)
+{
+    if (task == NULL || fn == NULL)
+        return weft_error_set(WEFT_EINVAL, "weft_task_remove_done_callback: %s is NULL",
+                              task == NULL ? "task" : "fn");
+    weft_future *future = &task->future;
+    weft_callback_entry *removed = NULL;
+    int count = 0;
+    weft_spinlock_lock(&future->lock);
+    weft_callback_entry **link = &future->callbacks;
+    while (*link != NULL) {
+        weft_callback_entry *entry = *link;
+        if (entry->waiter == NULL && entry->fn == fn && entry->arg == arg) {
+            *link = entry->next;
+            entry->next = removed;
+            removed = entry;
+            count++;
+        } else {
+            link = &entry->next;
+        }
+    }
+    future->callbacks_tail = link;
+    weft_spinlock_unlock(&future->lock);
+    while (removed != NULL) {
+        weft_callback_entry *next = removed->next;
+        weft_free(removed);
+        removed = next;
+    }
+    return count;
+}
+
+/* ------------------------------------------------------------------ */
+/* Names                                                              */
+/* ------------------------------------------------------------------ */
+
+const char *weft_task_get_name(weft_task *task)
+{
+    if (task == NULL)
+        return NULL;
+    weft_spinlock_lock(&task->future.lock);
+    const char *name = task->name;
+    if (name == NULL) {
+        /* Formatted on first use: most tasks are never asked their name. */
+        if (task->number_name[0] == '\0')
+            snprintf(task->number_name, sizeof task->number_name, "Task-%llu",
+                     (unsigned long long)task->number);
+        name = task->number_name;
+    }
+    weft_spinlock_unlock(&task->future.lock);
+    return name;
+}
+
+int weft_task_set_name(weft_task *task, const char *name)
+{
+    if (task == NULL || name == NULL)
+        return weft_error_set(WEFT_EINVAL, "weft_task_set_name: %s is NULL",
+                              task == NULL ? "task" : "name");
+    char *copy = weft_strdup(name);
+    if (copy == NULL)
+        return weft_error_set(WEFT_ENOMEM, "out of memory copying a task name");
+    weft_spinlock_lock(&task->future.lock);
+    char *old = task->name;
+    task->name = copy;
+    weft_spinlock_unlock(&task->future.lock);
+    weft_free(old);
+    return 0;
+}

@@ -1,0 +1,82 @@
+# asyncio conformance scenario 18_cancel_message_await (CPython 3.11 reference; C twin: 18_cancel_message_await.c).
+# R3 S4 S8: the waiter of a cancelled task gets its CancelledError with the message (first
+# retrieval) and may catch it without being cancelled itself.
+# Each line printed is one event; the C twin must print the same lines.
+
+import asyncio
+import time
+
+
+class UserError(Exception):
+    """A user error: args are (code, message), like weft_raise(code, message)."""
+
+
+def err(e):
+    if isinstance(e, asyncio.CancelledError):
+        return " ".join(["CancelledError", *map(str, e.args)])
+    if isinstance(e, UserError):
+        return f"error {e.args[0]} {e.args[1]}"
+    return f"{type(e).__name__} {e}"
+
+
+def st(t):
+    return f"done={t.done()} cancelled={t.cancelled()}"
+
+
+def names(tasks):
+    return " ".join(sorted(t.get_name() for t in tasks))
+
+
+def cur():
+    t = asyncio.current_task()
+    return "None" if t is None else t.get_name()
+
+
+def run(main):
+    try:
+        r = asyncio.run(main())
+        print("run returned", r)
+    except BaseException as e:
+        print("run raised", err(e))
+
+
+async def ticker(n):
+    for i in range(n):
+        print(f"tick {i}")
+        await asyncio.sleep(0)
+    return 0
+
+
+async def sleeper(tag):
+    print(f"{tag} sleeps")
+    await asyncio.sleep(1)
+    return 0
+
+
+async def waiter(t):
+    print("waiter awaits")
+    try:
+        await t
+    except asyncio.CancelledError as e:
+        print("waiter caught", err(e), "cancelling", asyncio.current_task().cancelling())
+        return 1
+    return 0
+
+
+async def main():
+    b = asyncio.create_task(sleeper("b"))
+    w = asyncio.create_task(waiter(b))
+    await asyncio.sleep(0)
+    print("cancel b", b.cancel("stop"))
+    r = await w
+    print("main got", r, "w", st(w), "b", st(b))
+    c = asyncio.create_task(sleeper("c"))
+    w2 = asyncio.create_task(waiter(c))
+    await asyncio.sleep(0)
+    print("cancel c", c.cancel())
+    r = await w2
+    print("main got", r, "w2", st(w2), "c", st(c))
+    return 0
+
+
+run(main)

@@ -1,0 +1,160 @@
+# asyncio conformance suite (included from the top-level Makefile.am; paths are
+# relative to the top directory). Each scenario NN_name is a Python program
+# (NN_name.py), its C twin (NN_name.c, built here as a check program) and the
+# trace CPython 3.11 printed (expected/NN_name.txt). The runner
+# tests/asyncio/test_conformance runs every C twin and compares its stdout with
+# the expected trace. After changing a .py file: make regen-expected.
+#
+# Adding a scenario: write tests/asyncio/NN_name.py and .c, add it to the three
+# lists below, run make regen-expected, and add a row to tests/asyncio/README.md.
+
+ASYNCIO_SCENARIOS = \
+	tests/asyncio/01_create_order \
+	tests/asyncio/02_sleep0_roundrobin \
+	tests/asyncio/03_await_pending \
+	tests/asyncio/04_await_done \
+	tests/asyncio/05_waiter_order \
+	tests/asyncio/06_await_coro_inline \
+	tests/asyncio/07_soon_later_sleep0 \
+	tests/asyncio/08_timer_order \
+	tests/asyncio/09_sleep_two_hops \
+	tests/asyncio/10_cancel_before_start \
+	tests/asyncio/11_cancel_sleeping \
+	tests/asyncio/12_cancel_chain \
+	tests/asyncio/13_swallow_cancel \
+	tests/asyncio/14_self_cancel_return \
+	tests/asyncio/15_self_cancel_yield \
+	tests/asyncio/16_self_cancel_await \
+	tests/asyncio/17_cancel_after_complete \
+	tests/asyncio/18_cancel_message_await \
+	tests/asyncio/19_cancelling_counts \
+	tests/asyncio/20_done_callbacks \
+	tests/asyncio/21_remove_done_callback \
+	tests/asyncio/22_callback_errors \
+	tests/asyncio/23_all_tasks \
+	tests/asyncio/24_names \
+	tests/asyncio/25_result_states \
+	tests/asyncio/26_await_self \
+	tests/asyncio/27_coro_reuse \
+	tests/asyncio/28_no_loop \
+	tests/asyncio/29_shutdown_pending \
+	tests/asyncio/30_shutdown_order \
+	tests/asyncio/31_shutdown_main_error \
+	tests/asyncio/32_never_retrieved \
+	tests/asyncio/33_main_self_cancel
+
+check_PROGRAMS += $(ASYNCIO_SCENARIOS) tests/asyncio/test_conformance
+TESTS += tests/asyncio/test_conformance
+
+# The runner only runs programs: it does not link libweft.
+tests_asyncio_test_conformance_SOURCES = tests/asyncio/test_conformance.c
+tests_asyncio_test_conformance_LDADD = -lcmocka
+
+# One source each (the default LDADD links libweft.la).
+tests_asyncio_01_create_order_SOURCES = tests/asyncio/01_create_order.c
+tests_asyncio_02_sleep0_roundrobin_SOURCES = tests/asyncio/02_sleep0_roundrobin.c
+tests_asyncio_03_await_pending_SOURCES = tests/asyncio/03_await_pending.c
+tests_asyncio_04_await_done_SOURCES = tests/asyncio/04_await_done.c
+tests_asyncio_05_waiter_order_SOURCES = tests/asyncio/05_waiter_order.c
+tests_asyncio_06_await_coro_inline_SOURCES = tests/asyncio/06_await_coro_inline.c
+tests_asyncio_07_soon_later_sleep0_SOURCES = tests/asyncio/07_soon_later_sleep0.c
+tests_asyncio_08_timer_order_SOURCES = tests/asyncio/08_timer_order.c
+tests_asyncio_09_sleep_two_hops_SOURCES = tests/asyncio/09_sleep_two_hops.c
+tests_asyncio_10_cancel_before_start_SOURCES = tests/asyncio/10_cancel_before_start.c
+tests_asyncio_11_cancel_sleeping_SOURCES = tests/asyncio/11_cancel_sleeping.c
+tests_asyncio_12_cancel_chain_SOURCES = tests/asyncio/12_cancel_chain.c
+tests_asyncio_13_swallow_cancel_SOURCES = tests/asyncio/13_swallow_cancel.c
+tests_asyncio_14_self_cancel_return_SOURCES = tests/asyncio/14_self_cancel_return.c
+tests_asyncio_15_self_cancel_yield_SOURCES = tests/asyncio/15_self_cancel_yield.c
+tests_asyncio_16_self_cancel_await_SOURCES = tests/asyncio/16_self_cancel_await.c
+tests_asyncio_17_cancel_after_complete_SOURCES = tests/asyncio/17_cancel_after_complete.c
+tests_asyncio_18_cancel_message_await_SOURCES = tests/asyncio/18_cancel_message_await.c
+tests_asyncio_19_cancelling_counts_SOURCES = tests/asyncio/19_cancelling_counts.c
+tests_asyncio_20_done_callbacks_SOURCES = tests/asyncio/20_done_callbacks.c
+tests_asyncio_21_remove_done_callback_SOURCES = tests/asyncio/21_remove_done_callback.c
+tests_asyncio_22_callback_errors_SOURCES = tests/asyncio/22_callback_errors.c
+tests_asyncio_23_all_tasks_SOURCES = tests/asyncio/23_all_tasks.c
+tests_asyncio_24_names_SOURCES = tests/asyncio/24_names.c
+tests_asyncio_25_result_states_SOURCES = tests/asyncio/25_result_states.c
+tests_asyncio_26_await_self_SOURCES = tests/asyncio/26_await_self.c
+tests_asyncio_27_coro_reuse_SOURCES = tests/asyncio/27_coro_reuse.c
+tests_asyncio_28_no_loop_SOURCES = tests/asyncio/28_no_loop.c
+tests_asyncio_29_shutdown_pending_SOURCES = tests/asyncio/29_shutdown_pending.c
+tests_asyncio_30_shutdown_order_SOURCES = tests/asyncio/30_shutdown_order.c
+tests_asyncio_31_shutdown_main_error_SOURCES = tests/asyncio/31_shutdown_main_error.c
+tests_asyncio_32_never_retrieved_SOURCES = tests/asyncio/32_never_retrieved.c
+tests_asyncio_33_main_self_cancel_SOURCES = tests/asyncio/33_main_self_cancel.c
+
+EXTRA_DIST += \
+	tests/asyncio/README.md \
+	tests/asyncio/regen-expected \
+	tests/asyncio/01_create_order.py \
+	tests/asyncio/02_sleep0_roundrobin.py \
+	tests/asyncio/03_await_pending.py \
+	tests/asyncio/04_await_done.py \
+	tests/asyncio/05_waiter_order.py \
+	tests/asyncio/06_await_coro_inline.py \
+	tests/asyncio/07_soon_later_sleep0.py \
+	tests/asyncio/08_timer_order.py \
+	tests/asyncio/09_sleep_two_hops.py \
+	tests/asyncio/10_cancel_before_start.py \
+	tests/asyncio/11_cancel_sleeping.py \
+	tests/asyncio/12_cancel_chain.py \
+	tests/asyncio/13_swallow_cancel.py \
+	tests/asyncio/14_self_cancel_return.py \
+	tests/asyncio/15_self_cancel_yield.py \
+	tests/asyncio/16_self_cancel_await.py \
+	tests/asyncio/17_cancel_after_complete.py \
+	tests/asyncio/18_cancel_message_await.py \
+	tests/asyncio/19_cancelling_counts.py \
+	tests/asyncio/20_done_callbacks.py \
+	tests/asyncio/21_remove_done_callback.py \
+	tests/asyncio/22_callback_errors.py \
+	tests/asyncio/23_all_tasks.py \
+	tests/asyncio/24_names.py \
+	tests/asyncio/25_result_states.py \
+	tests/asyncio/26_await_self.py \
+	tests/asyncio/27_coro_reuse.py \
+	tests/asyncio/28_no_loop.py \
+	tests/asyncio/29_shutdown_pending.py \
+	tests/asyncio/30_shutdown_order.py \
+	tests/asyncio/31_shutdown_main_error.py \
+	tests/asyncio/32_never_retrieved.py \
+	tests/asyncio/33_main_self_cancel.py \
+	tests/asyncio/expected/01_create_order.txt \
+	tests/asyncio/expected/02_sleep0_roundrobin.txt \
+	tests/asyncio/expected/03_await_pending.txt \
+	tests/asyncio/expected/04_await_done.txt \
+	tests/asyncio/expected/05_waiter_order.txt \
+	tests/asyncio/expected/06_await_coro_inline.txt \
+	tests/asyncio/expected/07_soon_later_sleep0.txt \
+	tests/asyncio/expected/08_timer_order.txt \
+	tests/asyncio/expected/09_sleep_two_hops.txt \
+	tests/asyncio/expected/10_cancel_before_start.txt \
+	tests/asyncio/expected/11_cancel_sleeping.txt \
+	tests/asyncio/expected/12_cancel_chain.txt \
+	tests/asyncio/expected/13_swallow_cancel.txt \
+	tests/asyncio/expected/14_self_cancel_return.txt \
+	tests/asyncio/expected/15_self_cancel_yield.txt \
+	tests/asyncio/expected/16_self_cancel_await.txt \
+	tests/asyncio/expected/17_cancel_after_complete.txt \
+	tests/asyncio/expected/18_cancel_message_await.txt \
+	tests/asyncio/expected/19_cancelling_counts.txt \
+	tests/asyncio/expected/20_done_callbacks.txt \
+	tests/asyncio/expected/21_remove_done_callback.txt \
+	tests/asyncio/expected/22_callback_errors.txt \
+	tests/asyncio/expected/23_all_tasks.txt \
+	tests/asyncio/expected/24_names.txt \
+	tests/asyncio/expected/25_result_states.txt \
+	tests/asyncio/expected/26_await_self.txt \
+	tests/asyncio/expected/27_coro_reuse.txt \
+	tests/asyncio/expected/28_no_loop.txt \
+	tests/asyncio/expected/29_shutdown_pending.txt \
+	tests/asyncio/expected/30_shutdown_order.txt \
+	tests/asyncio/expected/31_shutdown_main_error.txt \
+	tests/asyncio/expected/32_never_retrieved.txt \
+	tests/asyncio/expected/33_main_self_cancel.txt
+
+# Regenerates the expected traces with CPython (python3, 3.11) into the source tree.
+regen-expected:
+	$(SHELL) $(srcdir)/tests/asyncio/regen-expected $(srcdir)
