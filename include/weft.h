@@ -58,7 +58,7 @@ typedef enum weft_error {
     WEFT_EINVAL = -1001,      /* NULL or invalid argument (ValueError) */
     WEFT_ENOMEM = -1002,      /* allocation failed (MemoryError) */
     WEFT_ENOLOOP = -1003,     /* "no running event loop" (RuntimeError) */
-    WEFT_ENOTCORO = -1004,    /* "a coroutine was expected, got NULL" (TypeError) */
+    WEFT_ENOTCORO = -1004,    /* "a coroutine was expected, got None" (TypeError; NULL is None) */
     WEFT_EAWAITSELF = -1005,  /* "Task cannot await on itself" (RuntimeError) */
     WEFT_EAWAITED = -1006,    /* "coroutine is being awaited already" (RuntimeError) */
     WEFT_EREUSED = -1007,     /* "cannot reuse already awaited coroutine" (RuntimeError) */
@@ -152,7 +152,7 @@ weft_task *weft_task_create(weft_coro *coro, const char *name);
 weft_task *weft_spawn_named(weft_fn fn, void *arg, const char *name, const char *file, int line);
 
 /* Reference counting. Retain returns task. Release frees the task once the
- * last reference is gone (the executor holds one while it is pending). A
+ * last reference is gone (both accept NULL and do nothing) (the executor holds one while it is pending). A
  * failed task whose error nobody retrieved is reported then, as asyncio's
  * "Task exception was never retrieved". Thread: any. */
 weft_task *weft_task_retain(weft_task *task);
@@ -264,6 +264,9 @@ void weft_task_set_position(const char *file, int line);
     (weft_task_set_position(__FILE__, __LINE__), weft_await_coro((coro), (result)))
 #define weft_yield() (weft_task_set_position(__FILE__, __LINE__), weft_yield())
 #define weft_sleep(seconds) (weft_task_set_position(__FILE__, __LINE__), weft_sleep(seconds))
+/* A running task describing itself shows the line it is at, as Python does. */
+#define weft_task_describe(task, buf, size) \
+    (weft_task_set_position(__FILE__, __LINE__), weft_task_describe((task), (buf), (size)))
 
 /* ------------------------------------------------------------------------ */
 /* Running                                                                  */

@@ -7,6 +7,8 @@
 #include "error.h"
 #include "task.h"
 
+#undef weft_task_describe
+
 typedef struct text {
     char *buf;
     size_t size;

@@ -110,7 +110,7 @@ const char *weft_strerror(int code)
     case WEFT_EINVAL: return "invalid argument";
     case WEFT_ENOMEM: return "out of memory";
     case WEFT_ENOLOOP: return "no running event loop";
-    case WEFT_ENOTCORO: return "a coroutine was expected, got NULL";
+    case WEFT_ENOTCORO: return "a coroutine was expected, got None";
     case WEFT_EAWAITSELF: return "Task cannot await on itself";
     case WEFT_EAWAITED: return "coroutine is being awaited already";
     case WEFT_EREUSED: return "cannot reuse already awaited coroutine";

@@ -87,7 +87,7 @@ bool weft_handle_cancelled(const weft_handle *handle)
 
 double weft_handle_when(const weft_handle *handle)
 {
-    if (handle == NULL || handle->when_ns < 0)
+    if (handle == NULL || handle->when_ns == WEFT_HANDLE_SOON)
         return -1.0;
     return (double)handle->when_ns / 1e9;
 }
@@ -105,7 +105,8 @@ static int schedule_call(weft_executor *executor, int64_t when_ns, weft_callback
         *handle_out = NULL;
     if (executor == NULL || fn == NULL)
         return weft_error_set(WEFT_EINVAL, "weft_call_%s: %s is NULL",
-                              when_ns < 0 ? "soon" : "at", executor == NULL ? "executor" : "fn");
+                              when_ns == WEFT_HANDLE_SOON ? "soon" : "at",
+                              executor == NULL ? "executor" : "fn");
     if (atomic_load_explicit(&executor->closed, memory_order_acquire))
         return weft_error_set(WEFT_ESHUTDOWN, "cannot schedule a callback: the executor is shut down");
     weft_worker *worker = weft_worker_current();
@@ -116,7 +117,7 @@ static int schedule_call(weft_executor *executor, int64_t when_ns, weft_callback
         return weft_error_set(WEFT_ENOMEM, "out of memory scheduling a callback");
     if (handle_out != NULL)
         weft_handle_retain_internal(handle);
-    if (when_ns < 0) {
+    if (when_ns == WEFT_HANDLE_SOON) {
         weft_schedule(executor, &handle->runnable);
     } else if (weft_worker_add_timer(worker, handle) != 0) {
         if (handle_out != NULL)
@@ -132,12 +133,14 @@ static int schedule_call(weft_executor *executor, int64_t when_ns, weft_callback
 int weft_call_soon_named(weft_executor *executor, weft_callback_fn fn, void *arg,
                          weft_handle **handle, const char *name, const char *file, int line)
 {
-    return schedule_call(executor, -1, fn, arg, handle, name, file, line);
+    return schedule_call(executor, WEFT_HANDLE_SOON, fn, arg, handle, name, file, line);
 }
 
+/* Loop time in seconds to nanoseconds, clamped to the range the heap uses
+ * (0 is earlier than any CLOCK_MONOTONIC reading, so still "due now"). */
 static int64_t seconds_to_ns(double seconds)
 {
-    if (seconds < 0)
+    if (seconds <= 0)
         return 0;
     if (seconds > 9.2e9)
         return INT64_MAX / 2;
@@ -163,8 +166,9 @@ int weft_call_later_named(weft_executor *executor, double delay, weft_callback_f
             *handle = NULL;
         return weft_error_set(WEFT_EINVAL, "weft_call_later: delay is NaN");
     }
-    /* L3: a zero or negative delay is due at the next iteration. */
-    int64_t now = weft_clock_ns();
-    int64_t when = delay > 0 ? now + seconds_to_ns(delay) : now;
-    return schedule_call(executor, when, fn, arg, handle, name, file, line);
+    /* L3: a zero or negative delay is due at the next iteration; like
+     * asyncio (when = time() + delay) a negative delay keeps its earlier
+     * deadline, so it runs before a call_later(0) made before it. */
+    return schedule_call(executor, seconds_to_ns(weft_time(executor) + delay), fn, arg, handle,
+                         name, file, line);
 }

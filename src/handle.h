@@ -10,6 +10,8 @@
 #include "runnable.h"
 #include "weft.h"
 
+#define WEFT_HANDLE_SOON INT64_MIN
+
 struct weft_handle {
     weft_runnable runnable; /* first: the ready queue holds &handle->runnable */
     /* One reference for the loop while the call is queued or in a timer
@@ -19,7 +21,7 @@ struct weft_handle {
      * asyncio does (L5). Relaxed is enough in single-loop mode; with several
      * workers, cancel and run happen on the worker owning the timer. */
     atomic_bool cancelled;
-    int64_t when_ns;   /* -1 for call_soon */
+    int64_t when_ns;   /* loop time in ns, >= 0; WEFT_HANDLE_SOON for call_soon */
     uint64_t sequence; /* tie-break for equal deadlines: FIFO */
     struct weft_timer_heap *heap; /* the heap holding it, NULL when not in one */
     weft_executor *executor;

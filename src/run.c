@@ -8,6 +8,7 @@
 #include "task.h"
 #include "worker.h"
 
+
 /* asyncio's _run_until_complete_cb: the loop stops after the iteration in
  * which this runs, one hop after main finished. Named as in asyncio, since
  * it appears in main's description. */
@@ -61,7 +62,7 @@ static void cancel_remaining_tasks(weft_executor *executor, weft_worker *worker)
                 continue;
             future->retrieved = true;
             char description[512];
-            weft_task_describe(tasks[i], description, sizeof description);
+            weft_task_describe_into(tasks[i], description, sizeof description, 0);
             weft_exception_context context = {
                 .message = "unhandled exception during weft_run() shutdown",
                 .error = future->error,
@@ -94,7 +95,7 @@ int weft_run_with(const weft_config *config, weft_coro *main, void **result)
         return weft_error_set(WEFT_ERUNNING,
                               "weft_run() cannot be called from a running event loop");
     if (main == NULL)
-        return weft_error_set(WEFT_ENOTCORO, "a coroutine was expected, got NULL");
+        return weft_error_set(WEFT_ENOTCORO, "a coroutine was expected, got None");
     weft_config defaults;
     if (config == NULL) {
         weft_config_init(&defaults);

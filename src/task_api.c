@@ -35,7 +35,7 @@ weft_task *weft_executor_submit(weft_executor *executor, weft_coro *coro, const 
         return NULL;
     }
     if (coro == NULL) {
-        weft_error_set(WEFT_ENOTCORO, "a coroutine was expected, got NULL");
+        weft_error_set(WEFT_ENOTCORO, "a coroutine was expected, got None");
         return NULL;
     }
     if (atomic_load_explicit(&executor->closed, memory_order_acquire)) {
@@ -72,7 +72,7 @@ weft_task *weft_spawn_named(weft_fn fn, void *arg, const char *name, const char 
         return NULL;
     }
     if (fn == NULL) {
-        weft_error_set(WEFT_ENOTCORO, "a coroutine was expected, got NULL");
+        weft_error_set(WEFT_ENOTCORO, "a coroutine was expected, got None");
         return NULL;
     }
     if (atomic_load_explicit(&executor->closed, memory_order_acquire)) {
@@ -180,7 +180,7 @@ int weft_await_coro(weft_coro *coro, void **result)
     if (self == NULL)
         return weft_last_error();
     if (coro == NULL)
-        return weft_error_set(WEFT_ENOTCORO, "a coroutine was expected, got NULL");
+        return weft_error_set(WEFT_ENOTCORO, "a coroutine was expected, got None");
     int code = weft_coro_claim(coro, WEFT_CORO_RUNNING);
     if (code != 0)
         return code;
