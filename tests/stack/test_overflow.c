@@ -1,0 +1,140 @@
+/* Stack overflow is detected and reported with the task's name and stack
+ * size, in canary mode and in guard-page mode. Each case runs in a child
+ * process (the report ends in abort) whose stderr the parent reads. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "task.h" /* white-box: the canary test needs the stack bounds */
+#include "weft.h"
+
+enum { STACK_SIZE = 32 * 1024 };
+
+static uintptr_t recursion_floor;
+
+/* Recurses until a frame lies below recursion_floor (0: for ever). */
+static __attribute__((noinline)) int descend(int depth)
+{
+    volatile char pad[64];
+    pad[0] = (char)depth;
+    if (recursion_floor == 0 || (uintptr_t)&pad[0] > recursion_floor)
+        return descend(depth + 1) + pad[0];
+    return pad[0];
+}
+
+/* A function whose local buffer is larger than the room left on the stack,
+ * filled completely: the common way a coroutine overflows. The size is
+ * taken from this very frame so the buffer ends inside the canary (the
+ * lowest 64 bytes), not beyond the stack. */
+static __attribute__((noinline)) void fill_large_buffer(uintptr_t stack_low)
+{
+    size_t size = (uintptr_t)__builtin_frame_address(0) - stack_low - 32;
+    volatile char buffer[size];
+    for (size_t i = 0; i < size; i++)
+        buffer[i] = (char)i;
+    (void)buffer[0];
+}
+
+/* Canary mode: overflow into the canary, then suspend: the switch away
+ * finds the canary broken. */
+static int overflow_into_canary(void *arg, void **result)
+{
+    (void)arg;
+    (void)result;
+    fill_large_buffer((uintptr_t)weft_current_task()->fiber.stack.low);
+    weft_yield();
+    return 0;
+}
+
+/* Guard-page mode: run off the end of the stack into the guard page. */
+static int overflow_for_ever(void *arg, void **result)
+{
+    (void)arg;
+    (void)result;
+    recursion_floor = 0;
+    return descend(0);
+}
+
+static int spawn_named(void *arg, void **result)
+{
+    (void)result;
+    weft_fn body = (weft_fn)arg;
+    weft_task *task = weft_task_create(weft_coro_new(body, NULL), "deep-recursion");
+    int code = weft_await(task, NULL);
+    weft_task_release(task);
+    return code;
+}
+
+/* Runs body in a child with the given stack settings; returns its stderr
+ * and stores how it ended. */
+static char *run_child(weft_fn body, bool guard_pages, int *wait_status)
+{
+    int pipe_fds[2];
+    assert_int_equal(pipe(pipe_fds), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        dup2(pipe_fds[1], STDERR_FILENO);
+        close(pipe_fds[0]);
+        weft_config config;
+        weft_config_init(&config);
+        config.stack_size = STACK_SIZE;
+        config.guard_pages = guard_pages;
+        weft_run_with(&config, weft_coro_new(spawn_named, (void *)body), NULL);
+        _exit(0); /* not reached when the overflow is caught */
+    }
+    close(pipe_fds[1]);
+    static char output[4096];
+    size_t length = 0;
+    ssize_t n;
+    while (length < sizeof output - 1 &&
+           (n = read(pipe_fds[0], output + length, sizeof output - 1 - length)) > 0)
+        length += (size_t)n;
+    output[length] = '\0';
+    close(pipe_fds[0]);
+    assert_int_equal(waitpid(pid, wait_status, 0), pid);
+    return output;
+}
+
+static void check_report(const char *output, int status)
+{
+    print_message("child stderr: %s", output);
+    assert_true(WIFSIGNALED(status));
+    assert_int_equal(WTERMSIG(status), SIGABRT);
+    assert_non_null(strstr(output, "stack overflow in task 'deep-recursion'"));
+    assert_non_null(strstr(output, "stack size 32768 bytes"));
+}
+
+static void canary_names_the_task(void **state)
+{
+    (void)state;
+    int status;
+    char *output = run_child(overflow_into_canary, false, &status);
+    check_report(output, status);
+}
+
+static void guard_page_names_the_task(void **state)
+{
+    (void)state;
+    int status;
+    char *output = run_child(overflow_for_ever, true, &status);
+    check_report(output, status);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(canary_names_the_task),
+        cmocka_unit_test(guard_page_names_the_task),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
