@@ -211,9 +211,11 @@ bool weft_task_cancelled(const weft_task *task);
  * Thread: any. */
 int weft_task_result(weft_task *task, void **result);
 
-/* The error of a done task: 0 if it succeeded, its error code (and *message,
- * borrowed from the task, may be NULL) if it failed, WEFT_ECANCELLED if it was
- * cancelled, WEFT_EINVALSTATE ("Exception is not set.") while pending.
+/* The error of a done task: 0 if it succeeded, its error code if it failed,
+ * WEFT_ECANCELLED if it was cancelled (the cancel message), WEFT_EINVALSTATE
+ * ("Exception is not set.") while pending. *message (if message is not NULL)
+ * receives the error's or the cancel's message, borrowed from the task, or
+ * NULL; it is also the last error message.
  * message may be NULL. Marks the error as retrieved. Thread: any. */
 int weft_task_exception(weft_task *task, const char **message);
 
@@ -342,8 +344,9 @@ int weft_call_later_named(weft_executor *executor, double delay, weft_callback_f
 int weft_call_at_named(weft_executor *executor, double when, weft_callback_fn fn, void *arg,
                        weft_handle **handle, const char *name, const char *file, int line);
 
-/* Cancels the pending call (a no-op once it ran). Returns 0 or WEFT_EINVAL.
- * Thread: loop. */
+/* Cancels the call: it will not run if it has not yet. As in asyncio the
+ * handle reads as cancelled afterwards even if the call already ran.
+ * Returns 0 or WEFT_EINVAL. Thread: loop. */
 int weft_handle_cancel(weft_handle *handle);
 bool weft_handle_cancelled(const weft_handle *handle);
 /* The loop time a timer is due at, -1 for call_soon handles. Release drops

@@ -180,7 +180,7 @@ static WEFT_NO_ASAN void arrived(weft_fiber *self)
 {
     const void *bottom = NULL;
     size_t size = 0;
-    weft_sanitizer_finish_switch(self->asan_fake_stack, &bottom, &size);
+    WEFT_ASAN_FINISH_SWITCH(self->asan_fake_stack, &bottom, &size);
     weft_fiber *from = self->resumer;
     if (from != NULL && from->stack_bottom == NULL) {
         from->stack_bottom = bottom;
@@ -224,8 +224,7 @@ static inline void check_canary(weft_fiber *f)
 static __attribute__((noinline)) WEFT_NO_ASAN void switch_with_asan(weft_fiber *from,
                                                                     weft_fiber *to)
 {
-    __sanitizer_start_switch_fiber(&from->asan_fake_stack, to->stack_bottom,
-                                   to->stack_size_for_asan);
+    WEFT_ASAN_START_SWITCH(&from->asan_fake_stack, to->stack_bottom, to->stack_size_for_asan);
     weft_context_switch(&from->context, &to->context);
     arrived(from);
 }
@@ -243,7 +242,7 @@ __attribute__((noinline)) WEFT_NO_ASAN void weft_fiber_switch(weft_fiber *from, 
         switch_with_asan(from, to);
         return;
     }
-    weft_sanitizer_switch_to(to->tsan_fiber);
+    WEFT_TSAN_SWITCH_TO(to->tsan_fiber);
     weft_context_switch(&from->context, &to->context);
 }
 
@@ -253,8 +252,8 @@ __attribute__((noinline)) WEFT_NO_ASAN void weft_fiber_exit_to(weft_fiber *from,
     current = to;
     to->resumer = from;
     /* NULL save slot: ASan frees this fiber's fake stack. */
-    weft_sanitizer_start_switch(NULL, to->stack_bottom, to->stack_size_for_asan);
-    weft_sanitizer_switch_to(to->tsan_fiber);
+    WEFT_ASAN_START_SWITCH(NULL, to->stack_bottom, to->stack_size_for_asan);
+    WEFT_TSAN_SWITCH_TO(to->tsan_fiber);
     weft_context_switch(&from->context, &to->context);
     abort(); /* nothing ever switches back to an exited fiber */
 }

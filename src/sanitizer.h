@@ -4,7 +4,7 @@
  * <sanitizer/...> headers: the runtime may be linked into the user's program
  * while libweft itself is built without sanitizers, so whether one is present
  * is decided at run time by the symbol's address.  Without a runtime each
- * wrapper costs one load and one well-predicted branch.
+ * hook costs one load and one well-predicted branch.
  *
  * Semantics (compiler-rt common_interface_defs.h and tsan_interface.h):
  *  - ASan: __sanitizer_start_switch_fiber(save, bottom, size) right before
@@ -35,26 +35,28 @@ void *weft_sanitizer_current_fiber(void);       /* __tsan_get_current_fiber() or
 /* Clears ASan poisoning over [low, low + size); no-op without ASan. */
 void weft_sanitizer_unpoison(void *low, size_t size);
 
-/* The three calls made on every switch are inline so that a build without
- * sanitizers pays only the test of the symbol's address. */
-static inline void weft_sanitizer_start_switch(void **fake_stack_save, const void *bottom,
-                                               size_t size)
-{
-    if (__sanitizer_start_switch_fiber)
-        __sanitizer_start_switch_fiber(fake_stack_save, bottom, size);
-}
+/* The calls made on every switch are macros rather than functions, so that
+ * a build without sanitizers pays only the test of the symbol's address, and
+ * so that no call frame can come between TSan's switch and the context
+ * switch: under TSan an instrumented frame there would be entered on one
+ * fiber's shadow stack and left on the other's (a compiler is free not to
+ * inline a static inline function, and clang does not on cold paths). */
+#define WEFT_ASAN_START_SWITCH(fake_stack_save, bottom, size)                  \
+    do {                                                                       \
+        if (__sanitizer_start_switch_fiber)                                    \
+            __sanitizer_start_switch_fiber((fake_stack_save), (bottom), (size)); \
+    } while (0)
 
-static inline void weft_sanitizer_finish_switch(void *fake_stack_save, const void **bottom_old,
-                                                size_t *size_old)
-{
-    if (__sanitizer_finish_switch_fiber)
-        __sanitizer_finish_switch_fiber(fake_stack_save, bottom_old, size_old);
-}
+#define WEFT_ASAN_FINISH_SWITCH(fake_stack_save, bottom_old, size_old)                  \
+    do {                                                                                \
+        if (__sanitizer_finish_switch_fiber)                                            \
+            __sanitizer_finish_switch_fiber((fake_stack_save), (bottom_old), (size_old)); \
+    } while (0)
 
-static inline void weft_sanitizer_switch_to(void *tsan_fiber)
-{
-    if (__tsan_switch_to_fiber)
-        __tsan_switch_to_fiber(tsan_fiber, 0);
-}
+#define WEFT_TSAN_SWITCH_TO(tsan_fiber)                   \
+    do {                                                  \
+        if (__tsan_switch_to_fiber)                       \
+            __tsan_switch_to_fiber((tsan_fiber), 0);      \
+    } while (0)
 
 #endif

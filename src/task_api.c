@@ -365,10 +365,10 @@ int weft_task_exception(weft_task *task, const char **message)
     if (state == WEFT_FUTURE_PENDING)
         return weft_error_set(WEFT_EINVALSTATE, "Exception is not set.");
     future->retrieved = true;
-    if (state == WEFT_FUTURE_CANCELLED)
-        return weft_error_set_copy(WEFT_ECANCELLED, future->error_message);
     if (message != NULL)
         *message = future->error_message;
+    if (state == WEFT_FUTURE_CANCELLED)
+        return weft_error_set_copy(WEFT_ECANCELLED, future->error_message);
     return future->error;
 }
 

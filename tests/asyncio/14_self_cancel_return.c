@@ -154,7 +154,8 @@ static int amain(void *arg, void **result)
     }
     const char *msg = NULL;
     int rc = weft_task_exception(t, &msg);
-    printf("t.exception: %s\n", errfmt(rc, msg));
+    /* A cancelled task's message comes as the last error message (like result()). */
+    printf("t.exception: %s\n", rc == WEFT_ECANCELLED ? errstr(rc) : errfmt(rc, msg));
     rc = weft_await(t, NULL);
     printf("await t: %s\n", errstr(rc));
     weft_await(tk, NULL);

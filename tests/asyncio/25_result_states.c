@@ -152,8 +152,8 @@ static const char *exc_str(weft_task *t)
     int rc = weft_task_exception(t, &msg);
     if (rc == 0)
         return "None";
-    if (rc == WEFT_EINVALSTATE)
-        return errstr(rc);
+    if (rc == WEFT_EINVALSTATE || rc == WEFT_ECANCELLED)
+        return errstr(rc); /* message as the last error message */
     return errfmt(rc, msg);
 }
 

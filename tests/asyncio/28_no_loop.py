@@ -55,7 +55,8 @@ async def main():
     try:
         asyncio.run(co)
     except RuntimeError as e:
-        print("run inside loop:", err(e))
+        # weft's message names its own API: weft_run() for asyncio.run().
+        print("run inside loop:", err(e).replace("asyncio.run()", "weft_run()"))
     co.close()
     print("main still fine, all_tasks:", names(asyncio.all_tasks()))
     return 0

@@ -49,7 +49,8 @@ async def ticker(n):
 
 def handler(loop, ctx):
     e = ctx.get("exception")
-    print("handler:", ctx["message"], err(e) if e else "")
+    # weft's message names its own API: weft_run() for asyncio.run().
+    print("handler:", ctx["message"].replace("asyncio.run()", "weft_run()"), err(e) if e else "")
 
 
 async def yielder(name, mode):

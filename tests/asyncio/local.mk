@@ -41,7 +41,13 @@ ASYNCIO_SCENARIOS = \
 	tests/asyncio/30_shutdown_order \
 	tests/asyncio/31_shutdown_main_error \
 	tests/asyncio/32_never_retrieved \
-	tests/asyncio/33_main_self_cancel
+	tests/asyncio/33_main_self_cancel \
+	tests/asyncio/34_cancel_chain_twice \
+	tests/asyncio/35_callbacks_in_callbacks \
+	tests/asyncio/36_cancel_handle_queued \
+	tests/asyncio/37_await_again_after_cancel \
+	tests/asyncio/38_failed_waiters \
+	tests/asyncio/39_done_callback_chain
 
 check_PROGRAMS += $(ASYNCIO_SCENARIOS) tests/asyncio/test_conformance
 TESTS += tests/asyncio/test_conformance
@@ -84,6 +90,12 @@ tests_asyncio_30_shutdown_order_SOURCES = tests/asyncio/30_shutdown_order.c
 tests_asyncio_31_shutdown_main_error_SOURCES = tests/asyncio/31_shutdown_main_error.c
 tests_asyncio_32_never_retrieved_SOURCES = tests/asyncio/32_never_retrieved.c
 tests_asyncio_33_main_self_cancel_SOURCES = tests/asyncio/33_main_self_cancel.c
+tests_asyncio_34_cancel_chain_twice_SOURCES = tests/asyncio/34_cancel_chain_twice.c
+tests_asyncio_35_callbacks_in_callbacks_SOURCES = tests/asyncio/35_callbacks_in_callbacks.c
+tests_asyncio_36_cancel_handle_queued_SOURCES = tests/asyncio/36_cancel_handle_queued.c
+tests_asyncio_37_await_again_after_cancel_SOURCES = tests/asyncio/37_await_again_after_cancel.c
+tests_asyncio_38_failed_waiters_SOURCES = tests/asyncio/38_failed_waiters.c
+tests_asyncio_39_done_callback_chain_SOURCES = tests/asyncio/39_done_callback_chain.c
 
 EXTRA_DIST += \
 	tests/asyncio/README.md \
@@ -121,6 +133,12 @@ EXTRA_DIST += \
 	tests/asyncio/31_shutdown_main_error.py \
 	tests/asyncio/32_never_retrieved.py \
 	tests/asyncio/33_main_self_cancel.py \
+	tests/asyncio/34_cancel_chain_twice.py \
+	tests/asyncio/35_callbacks_in_callbacks.py \
+	tests/asyncio/36_cancel_handle_queued.py \
+	tests/asyncio/37_await_again_after_cancel.py \
+	tests/asyncio/38_failed_waiters.py \
+	tests/asyncio/39_done_callback_chain.py \
 	tests/asyncio/expected/01_create_order.txt \
 	tests/asyncio/expected/02_sleep0_roundrobin.txt \
 	tests/asyncio/expected/03_await_pending.txt \
@@ -153,7 +171,13 @@ EXTRA_DIST += \
 	tests/asyncio/expected/30_shutdown_order.txt \
 	tests/asyncio/expected/31_shutdown_main_error.txt \
 	tests/asyncio/expected/32_never_retrieved.txt \
-	tests/asyncio/expected/33_main_self_cancel.txt
+	tests/asyncio/expected/33_main_self_cancel.txt \
+	tests/asyncio/expected/34_cancel_chain_twice.txt \
+	tests/asyncio/expected/35_callbacks_in_callbacks.txt \
+	tests/asyncio/expected/36_cancel_handle_queued.txt \
+	tests/asyncio/expected/37_await_again_after_cancel.txt \
+	tests/asyncio/expected/38_failed_waiters.txt \
+	tests/asyncio/expected/39_done_callback_chain.txt
 
 # Regenerates the expected traces with CPython (python3, 3.11) into the source tree.
 regen-expected:
