@@ -8,7 +8,6 @@
 #include "task.h"
 #include "worker.h"
 
-
 /* asyncio's _run_until_complete_cb: the loop stops after the iteration in
  * which this runs, one hop after main finished. Named as in asyncio, since
  * it appears in main's description. */
