@@ -53,6 +53,7 @@ weft_executor *weft_executor_new(const weft_config *config)
     }
     atomic_init(&executor->references, 1);
     atomic_init(&executor->closed, false);
+    atomic_init(&executor->inject_pending, 0);
     executor->config = settings;
     executor->handler = settings.exception_handler;
     executor->handler_arg = settings.exception_handler_arg;
@@ -139,12 +140,15 @@ void weft_executor_inject(weft_executor *executor, weft_runnable *runnable)
     executor->inject[(executor->inject_head + executor->inject_count) % executor->inject_capacity] =
         runnable;
     executor->inject_count++;
+    atomic_store_explicit(&executor->inject_pending, executor->inject_count, memory_order_release);
     pthread_cond_signal(&executor->work_available);
     pthread_mutex_unlock(&executor->lock);
 }
 
 void weft_executor_poll(weft_executor *executor, weft_worker *worker, bool wait, int64_t timeout_ns)
 {
+    if (!wait && atomic_load_explicit(&executor->inject_pending, memory_order_acquire) == 0)
+        return;
     pthread_mutex_lock(&executor->lock);
     if (wait && executor->inject_count == 0) {
         if (timeout_ns < 0) {
@@ -167,6 +171,7 @@ void weft_executor_poll(weft_executor *executor, weft_worker *worker, bool wait,
             abort();
         }
     }
+    atomic_store_explicit(&executor->inject_pending, 0, memory_order_relaxed);
     pthread_mutex_unlock(&executor->lock);
 }
 

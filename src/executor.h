@@ -26,6 +26,11 @@ struct weft_executor {
     pthread_cond_t work_available;
     weft_runnable **inject;
     size_t inject_head, inject_count, inject_capacity;
+    /* inject_count mirrored outside the lock, so a worker with nothing to
+     * wait for skips the lock when the queue is empty. Stored (release)
+     * under the lock; a stale 0 only delays work to the next iteration, and
+     * a worker about to block checks inject_count under the lock. */
+    atomic_size_t inject_pending;
     weft_task *tasks_head, *tasks_tail;
     size_t task_count;
     weft_coro *fresh_coros;

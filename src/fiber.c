@@ -220,7 +220,8 @@ static inline void check_canary(weft_fiber *f)
         report_overflow(f);
 }
 
-/* The ASan variant must run code after the raw switch (the finish call). */
+/* The ASan variant must run code after the raw switch (the finish call).
+ * No TSan call here: the two runtimes are never linked together. */
 static __attribute__((noinline)) WEFT_NO_ASAN void switch_with_asan(weft_fiber *from,
                                                                     weft_fiber *to)
 {

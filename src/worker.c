@@ -150,15 +150,18 @@ void weft_worker_run_once(weft_worker *worker)
     /* L2.3: the "selector": work injected from other threads. */
     weft_executor_poll(executor, worker, timeout_ns != 0, timeout_ns);
 
-    /* L2.4: due timers go to the tail, in (deadline, sequence) order. */
-    int64_t end = weft_clock_ns() + 1; /* asyncio's clock_resolution, 1 ns */
-    weft_handle *head;
-    while ((head = weft_timer_heap_peek(timers)) != NULL && head->when_ns < end) {
-        weft_timer_heap_pop(timers);
-        if (weft_handle_is_cancelled(head))
-            weft_handle_release(head);
-        else
-            weft_schedule(executor, &head->runnable);
+    /* L2.4: due timers go to the tail, in (deadline, sequence) order. The
+     * clock is read only when there are timers. */
+    weft_handle *head = weft_timer_heap_peek(timers);
+    if (head != NULL) {
+        int64_t end = weft_clock_ns() + 1; /* asyncio's clock_resolution, 1 ns */
+        while ((head = weft_timer_heap_peek(timers)) != NULL && head->when_ns < end) {
+            weft_timer_heap_pop(timers);
+            if (weft_handle_is_cancelled(head))
+                weft_handle_release(head);
+            else
+                weft_schedule(executor, &head->runnable);
+        }
     }
 
     /* L2.5: run what was ready now; what they queue waits for the next

@@ -11,6 +11,12 @@
 #ifndef WEFT_ARCH_CONTEXT_H
 #define WEFT_ARCH_CONTEXT_H
 
+/* Under autoconf, --with-context=ucontext defines WEFT_CONTEXT_UCONTEXT only
+ * in config.h; every file that tests the macro must see it. */
+#if defined(HAVE_CONFIG_H)
+#include "config.h"
+#endif
+
 #include <stddef.h>
 
 #if defined(WEFT_CONTEXT_UCONTEXT)

@@ -1,6 +1,12 @@
 /* Portable context backend on getcontext/makecontext/swapcontext, selected by
  * WEFT_CONTEXT_UCONTEXT.  Slow (swapcontext saves and restores the signal
  * mask with a system call) but independent of the architecture. */
+/* Under autoconf, --with-context=ucontext defines WEFT_CONTEXT_UCONTEXT only
+ * in config.h; every file that tests the macro must see it. */
+#if defined(HAVE_CONFIG_H)
+#include "config.h"
+#endif
+
 #if defined(WEFT_CONTEXT_UCONTEXT)
 
 #include "arch/context.h"

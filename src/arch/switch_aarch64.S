@@ -13,6 +13,12 @@
  * weft_context_make builds the same frame by hand, with the trampoline in
  * x30, entry in x20 and its argument in x19.
  */
+/* Under autoconf, --with-context=ucontext defines WEFT_CONTEXT_UCONTEXT only
+ * in config.h; every file that tests the macro must see it. */
+#if defined(HAVE_CONFIG_H)
+#include "config.h"
+#endif
+
 #if defined(__aarch64__) && !defined(WEFT_CONTEXT_UCONTEXT)
 
 /* With -mbranch-protection=bti, indirect calls (a PLT stub is one) may only

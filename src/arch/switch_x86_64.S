@@ -19,6 +19,12 @@
  * working.  endbr64 is a no-op on processors without IBT, so it costs nothing
  * when the compiler asks for it.
  */
+/* Under autoconf, --with-context=ucontext defines WEFT_CONTEXT_UCONTEXT only
+ * in config.h; every file that tests the macro must see it. */
+#if defined(HAVE_CONFIG_H)
+#include "config.h"
+#endif
+
 #if defined(__x86_64__) && !defined(WEFT_CONTEXT_UCONTEXT)
 
 #if defined(__CET__) && (__CET__ & 1)
