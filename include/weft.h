@@ -312,7 +312,9 @@ weft_executor *weft_executor_current(void);
 
 /* Wraps coro in a task of executor, like loop.create_task(coro, name=name)
  * or asyncio.ensure_future: the same rules and errors as weft_task_create.
- * Thread: loop (a worker of this executor). */
+ * From another thread the task goes through the executor's inject queue and
+ * wakes a sleeping loop (like call_soon_threadsafe); the caller may poll
+ * weft_task_done and read weft_task_result from that thread. Thread: any. */
 weft_task *weft_executor_submit(weft_executor *executor, weft_coro *coro, const char *name);
 
 /* ------------------------------------------------------------------------ */

@@ -101,7 +101,8 @@ int weft_coro_free(weft_coro *coro)
         return weft_error_set(WEFT_EINVALSTATE,
                               "coroutine %s() belongs to a task: release the task instead",
                               coro->name);
-    weft_coro_warn_never_awaited(coro->tracker, coro);
+    weft_coro_warn_never_awaited(coro->tracker != NULL ? coro->tracker : weft_executor_running(),
+                                 coro);
     weft_coro_destroy(coro);
     return 0;
 }

@@ -1,5 +1,7 @@
 #include "error.h"
 
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,13 +10,35 @@
 #include "task.h"
 #include "weft.h"
 
-/* Outside tasks each thread has its own slot; freed when the thread exits. */
+/* Outside tasks each thread has its own slot. A thread-specific key whose
+ * destructor frees the message is attached the first time the slot is
+ * used, so a thread that exits leaks nothing. */
 static _Thread_local weft_error_slot thread_slot;
+static _Thread_local bool thread_slot_registered;
+static pthread_key_t thread_slot_key;
+static pthread_once_t thread_slot_once = PTHREAD_ONCE_INIT;
+
+static void free_thread_slot(void *slot)
+{
+    weft_error_slot_clear(slot);
+}
+
+static void create_thread_slot_key(void)
+{
+    pthread_key_create(&thread_slot_key, free_thread_slot);
+}
 
 weft_error_slot *weft_error_slot_current(void)
 {
     weft_task *task = weft_task_current_internal();
-    return task != NULL ? &task->error : &thread_slot;
+    if (task != NULL)
+        return &task->error;
+    if (!thread_slot_registered) {
+        pthread_once(&thread_slot_once, create_thread_slot_key);
+        pthread_setspecific(thread_slot_key, &thread_slot);
+        thread_slot_registered = true;
+    }
+    return &thread_slot;
 }
 
 void weft_error_slot_clear(weft_error_slot *slot)

@@ -84,18 +84,21 @@ bool weft_future_add(weft_future *future, weft_callback_entry *entry)
     return pending;
 }
 
-void weft_future_remove_entry(weft_future *future, weft_callback_entry *entry)
+bool weft_future_remove_entry(weft_future *future, weft_callback_entry *entry)
 {
+    bool found = false;
     weft_spinlock_lock(&future->lock);
     for (weft_callback_entry **link = &future->callbacks; *link != NULL; link = &(*link)->next) {
         if (*link == entry) {
             *link = entry->next;
             if (future->callbacks_tail == &entry->next)
                 future->callbacks_tail = link;
+            found = true;
             break;
         }
     }
     weft_spinlock_unlock(&future->lock);
+    return found;
 }
 
 int weft_future_outcome(weft_future *future, void **result)

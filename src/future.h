@@ -74,8 +74,8 @@ bool weft_future_complete(weft_future *future, weft_future_state state, int erro
 /* Registers entry; returns false if the future is already done (the entry
  * was not added). */
 bool weft_future_add(weft_future *future, weft_callback_entry *entry);
-/* Unlinks entry if still registered. */
-void weft_future_remove_entry(weft_future *future, weft_callback_entry *entry);
+/* Unlinks entry if still registered; returns whether it was. */
+bool weft_future_remove_entry(weft_future *future, weft_callback_entry *entry);
 
 /* The outcome of a done future as weft_await returns it: 0 with *result, the
  * error code, or WEFT_ECANCELLED. The message is recorded as the caller's

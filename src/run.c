@@ -75,6 +75,24 @@ static void cancel_remaining_tasks(weft_executor *executor, weft_worker *worker)
     }
 }
 
+/* Callbacks still queued when the last task is done (done callbacks of the
+ * tasks just cancelled, calls they scheduled) run, as asyncio's shutdown
+ * steps let them; tasks they create are cancelled in turn. A callback that
+ * keeps queueing itself gets a bounded number of iterations, then is
+ * dropped with the loop. */
+enum { SHUTDOWN_DRAIN_ITERATIONS = 100 };
+
+static void finish_remaining_work(weft_executor *executor, weft_worker *worker)
+{
+    for (int i = 0; i < SHUTDOWN_DRAIN_ITERATIONS; i++) {
+        cancel_remaining_tasks(executor, worker);
+        if (weft_deque_size(&worker->ready) == 0)
+            return;
+        weft_worker_run_once(worker);
+    }
+    cancel_remaining_tasks(executor, worker);
+}
+
 static void report_never_awaited(weft_executor *executor)
 {
     for (;;) {
@@ -123,10 +141,10 @@ int weft_run_with(const weft_config *config, weft_coro *main, void **result)
         code = weft_last_error();
         message = weft_error_slot_take_message(weft_error_slot_current(), code);
         weft_task_request_cancel(main_task, NULL);
-        cancel_remaining_tasks(executor, worker);
+        finish_remaining_work(executor, worker);
     } else {
         run_until_stopped(worker);
-        cancel_remaining_tasks(executor, worker);
+        finish_remaining_work(executor, worker);
         code = weft_future_outcome(&main_task->future, &value);
         message = weft_error_slot_take_message(weft_error_slot_current(), code);
     }

@@ -228,7 +228,7 @@ void weft_task_step(weft_worker *worker, weft_task *task)
         break;
     case WEFT_INTENT_REQUEUE:
         atomic_store_explicit(&task->state, WEFT_TASK_SCHEDULED, memory_order_relaxed);
-        weft_schedule(task->executor, &task->runnable);
+        weft_worker_requeue_yielded(worker, task);
         break;
     case WEFT_INTENT_WAIT: {
         unsigned expected = WEFT_TASK_SUSPENDING;
@@ -333,5 +333,11 @@ int weft_task_request_cancel(weft_task *task, const char *msg)
         task->cancel_message = weft_strdup(msg);
     }
     weft_spinlock_unlock(&future->lock);
+    /* A cycle of tasks awaiting each other (CPython recurses until
+     * RecursionError): the request came back to this task, so it stops
+     * waiting and takes the cancel at its next step, which unwinds the
+     * cycle. Only if its wake-up is still registered, i.e. not queued. */
+    if (cycle && waiting_on != NULL && weft_future_remove_entry(waiting_on, &task->wakeup))
+        weft_task_wake(task);
     return 1;
 }

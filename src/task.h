@@ -78,6 +78,7 @@ struct weft_task {
     /* The executor's list of pending tasks (all_tasks), under its lock. */
     weft_task *all_prev;
     weft_task *all_next;
+    weft_task *yield_next; /* the worker's yield lane (LIFO mode) */
 
     weft_coro inline_coro; /* the coroutine of weft_spawn, in one allocation */
 };

@@ -116,6 +116,34 @@ void weft_runnable_discard(weft_runnable *runnable)
     }
 }
 
+void weft_worker_requeue_yielded(weft_worker *worker, weft_task *task)
+{
+    if (worker->executor->config.order != WEFT_ORDER_LIFO) {
+        weft_schedule(worker->executor, &task->runnable);
+        return;
+    }
+    task->yield_next = NULL;
+    if (worker->yielded_tail != NULL)
+        worker->yielded_tail->yield_next = task;
+    else
+        worker->yielded_head = task;
+    worker->yielded_tail = task;
+}
+
+/* LIFO mode: the tasks that yielded during the last iteration go back into
+ * the deque before this one counts its work, so each yield costs the task
+ * at least one turn of the others. */
+static void release_yielded(weft_worker *worker)
+{
+    weft_task *task = worker->yielded_head;
+    worker->yielded_head = worker->yielded_tail = NULL;
+    while (task != NULL) {
+        weft_task *next = task->yield_next;
+        weft_schedule(worker->executor, &task->runnable);
+        task = next;
+    }
+}
+
 static void *take_next(weft_worker *worker)
 {
     if (worker->executor->config.order == WEFT_ORDER_LIFO)
@@ -129,6 +157,8 @@ void weft_worker_run_once(weft_worker *worker)
 {
     weft_executor *executor = worker->executor;
     weft_timer_heap *timers = &worker->timers;
+
+    release_yielded(worker);
 
     /* L2.1: cancelled timers leave the heap head (or the heap is rebuilt). */
     weft_timer_heap_drop_cancelled(timers);

@@ -21,6 +21,9 @@ typedef struct weft_worker {
     weft_stack_pool stacks;
     weft_fiber fiber;       /* the thread's own stack: the loop runs here */
     weft_task *current_task;
+    /* LIFO mode: tasks that yielded wait here, behind the work that was
+     * ready, so a yield gives others a turn (owner only). */
+    weft_task *yielded_head, *yielded_tail;
     bool stopping;          /* loop.stop(): finish this iteration, then return */
 } weft_worker;
 
@@ -42,6 +45,10 @@ void weft_worker_run_once(weft_worker *worker);
 
 /* Adds a timer handle to the calling worker's heap. 0 or -1. */
 int weft_worker_add_timer(weft_worker *worker, weft_handle *handle);
+
+/* Queues a task that yielded: at the tail in FIFO mode, on the yield lane
+ * in LIFO mode. */
+void weft_worker_requeue_yielded(weft_worker *worker, weft_task *task);
 
 /* Runs one runnable (dispatch on kind). */
 void weft_runnable_run(weft_worker *worker, weft_runnable *runnable);
