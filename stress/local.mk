@@ -1,19 +1,17 @@
 # Stress programs: built from the library's own sources with
 # -fsanitize=thread and run by make check, each bounded in time, each
 # failing on any lost, duplicated or double-completed task.
-# (check-asan empties WEFT_STRESS_TESTS: ASan and TSan cannot be combined.)
-TSAN_COMPILE_FLAGS = $(AM_CFLAGS) -O1 -g -fsanitize=thread
-TSAN_LINK_FLAGS = -fsanitize=thread
-EXTRA_PROGRAMS = stress/stress_loop
-if HAVE_TSAN
+# check-asan sets STRESS_SANITIZER empty: they then run under its
+# ASan+UBSan flags instead (the two sanitizers cannot be combined).
+STRESS_SANITIZER = -fsanitize=thread
 WEFT_STRESS_TESTS = stress/stress_loop
-endif
+if HAVE_TSAN
 check_PROGRAMS += $(WEFT_STRESS_TESTS)
 TESTS += $(WEFT_STRESS_TESTS)
-CLEANFILES += $(EXTRA_PROGRAMS)
+endif
 
 stress_stress_loop_SOURCES = stress/stress_loop.c $(WEFT_SOURCES)
-stress_stress_loop_CFLAGS = $(TSAN_COMPILE_FLAGS)
+stress_stress_loop_CFLAGS = $(AM_CFLAGS) -O1 -g $(STRESS_SANITIZER)
 stress_stress_loop_CCASFLAGS = $(AM_CCASFLAGS)
-stress_stress_loop_LDFLAGS = $(TSAN_LINK_FLAGS)
+stress_stress_loop_LDFLAGS = $(STRESS_SANITIZER)
 stress_stress_loop_LDADD = $(CK_LIBS)

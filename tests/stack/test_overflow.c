@@ -119,6 +119,14 @@ static void canary_names_the_task(void **state)
     (void)state;
     int status;
     char *output = run_child(overflow_into_canary, false, &status);
+#if defined(__SANITIZE_ADDRESS__)
+    /* Under AddressSanitizer the overflowing write is caught by ASan itself,
+     * before weft's canary check can run: still detected, by ASan. */
+    if (strstr(output, "AddressSanitizer: stack-buffer") != NULL) {
+        assert_false(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+        return;
+    }
+#endif
     check_report(output, status);
 }
 
