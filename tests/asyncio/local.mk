@@ -97,7 +97,7 @@ tests_asyncio_37_await_again_after_cancel_SOURCES = tests/asyncio/37_await_again
 tests_asyncio_38_failed_waiters_SOURCES = tests/asyncio/38_failed_waiters.c
 tests_asyncio_39_done_callback_chain_SOURCES = tests/asyncio/39_done_callback_chain.c
 
-EXTRA_DIST += tests/asyncio/scenario.h \
+EXTRA_DIST += tests/asyncio/scenario.h tests/asyncio/scenario.py \
 	tests/asyncio/README.md \
 	tests/asyncio/regen-expected \
 	tests/asyncio/01_create_order.py \
