@@ -285,7 +285,8 @@ typedef void (*weft_exception_handler)(weft_executor *executor,
                                        const weft_exception_context *context, void *arg);
 
 typedef struct weft_config {
-    unsigned workers;        /* worker loops; 0 = default (1 in this release) */
+    unsigned workers;        /* worker loops; 0 = the WEFT_WORKERS environment
+                              * variable if set, else the number of online CPUs */
     weft_order order;        /* ready-queue order policy */
     size_t stack_size;       /* usable bytes per task stack; 0 = 64 KiB */
     bool guard_pages;        /* a PROT_NONE page under every stack */
@@ -304,11 +305,48 @@ void weft_config_init(weft_config *config);
  * WEFT_ENOTCORO (NULL), WEFT_ERUNNING (called from a running loop),
  * WEFT_EREUSED, WEFT_ENOMEM, WEFT_ESYSTEM. Thread: any non-worker thread. */
 int weft_run(weft_coro *main, void **result);
+/* The same with settings. weft_run(main, r) is weft_run_with(NULL, main, r)
+ * and always uses one worker: asyncio's semantics. With a config the calling
+ * thread becomes worker 0 and config->workers - 1 threads join it. */
 int weft_run_with(const weft_config *config, weft_coro *main, void **result);
 
 /* The executor running the calling task or callback, or NULL. Borrowed.
  * Thread: any. */
 weft_executor *weft_executor_current(void);
+
+/* An executor with its own worker threads, for programs that keep one alive
+ * across many submissions (the threads start at once and park when idle).
+ * Returns 0 and *executor, or WEFT_EINVAL, WEFT_ENOMEM, WEFT_ESYSTEM.
+ * Thread: any non-worker thread. */
+int weft_executor_create(const weft_config *config, weft_executor **executor);
+
+/* Blocks the calling thread (not a worker) until task is done and returns
+ * its outcome as weft_await does, like
+ * asyncio.run_coroutine_threadsafe(coro, loop).result(). Errors: WEFT_EINVAL,
+ * WEFT_ERUNNING (called on a worker: use weft_await). Thread: non-worker. */
+int weft_executor_wait(weft_task *task, void **result);
+
+/* Stops taking new work (submissions then fail with WEFT_ESHUTDOWN),
+ * cancels the tasks still pending, runs them to completion, then stops and
+ * joins the worker threads. Idempotent. Returns 0 or WEFT_EINVAL.
+ * Thread: any non-worker thread. */
+int weft_executor_shutdown(weft_executor *executor);
+
+/* Shuts down if needed, then drops the caller's hold on executor. Tasks
+ * still referenced stay readable; the memory goes with the last of them.
+ * Thread: any non-worker thread. */
+void weft_executor_free(weft_executor *executor);
+
+/* Counters of one executor (summed over its workers), for tuning. */
+typedef struct weft_executor_stats {
+    unsigned workers;
+    uint64_t tasks_run;   /* task steps executed */
+    uint64_t steals;      /* runnables taken from another worker */
+    uint64_t parks;       /* times a worker went to sleep for lack of work */
+    uint64_t wakeups;     /* times a parked worker was woken for new work */
+} weft_executor_stats;
+/* Fills *stats. Returns 0 or WEFT_EINVAL. Thread: any. */
+int weft_executor_get_stats(const weft_executor *executor, weft_executor_stats *stats);
 
 /* Wraps coro in a task of executor, like loop.create_task(coro, name=name)
  * or asyncio.ensure_future: the same rules and errors as weft_task_create.

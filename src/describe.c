@@ -86,7 +86,7 @@ static const char *state_word(weft_task *task)
     switch (weft_future_state_of(&task->future)) {
     case WEFT_FUTURE_FINISHED: return "finished";
     case WEFT_FUTURE_CANCELLED: return "cancelled";
-    default: return task->cancel_requests > 0 ? "cancelling" : "pending";
+    default: return weft_task_cancelling(task) > 0 ? "cancelling" : "pending";
     }
 }
 
@@ -100,23 +100,35 @@ static void describe(text *t, weft_task *task, int depth)
     else
         append(t, "running at %s:%d>", task->file, task->line);
 
+    /* waiting_on is read, and a plain future (weft_sleep's, on the task's
+     * stack) formatted, under the task's lock: the task clears waiting_on
+     * under it before that future goes away. An awaited task is held by a
+     * reference instead, since describing it takes its own lock. */
+    weft_task *awaited = NULL;
+    weft_spinlock_lock(&task->future.lock);
     weft_future *waiting_on = task->waiting_on;
     if (waiting_on != NULL && !weft_future_done(&task->future)) {
-        append(t, " wait_for=");
-        if (waiting_on->task != NULL && depth < 4) {
-            describe(t, waiting_on->task, depth + 1);
-        } else if (waiting_on->task != NULL) {
-            append(t, "<Task ...>");
+        if (waiting_on->task != NULL) {
+            awaited = weft_task_retain(waiting_on->task);
         } else {
             weft_future_state state = weft_future_state_of(waiting_on);
-            append(t, "<Future %s", state == WEFT_FUTURE_PENDING     ? "pending"
-                                    : state == WEFT_FUTURE_CANCELLED ? "cancelled"
-                                                                     : "finished");
+            append(t, " wait_for=<Future %s", state == WEFT_FUTURE_PENDING     ? "pending"
+                                              : state == WEFT_FUTURE_CANCELLED ? "cancelled"
+                                                                               : "finished");
             if (state == WEFT_FUTURE_FINISHED)
                 append(t, " result=None");
             append_callbacks(t, waiting_on);
             append(t, ">");
         }
+    }
+    weft_spinlock_unlock(&task->future.lock);
+    if (awaited != NULL) {
+        append(t, " wait_for=");
+        if (depth < 4)
+            describe(t, awaited, depth + 1);
+        else
+            append(t, "<Task ...>");
+        weft_task_release(awaited);
     }
     append_outcome(t, &task->future);
     append_callbacks(t, &task->future);

@@ -6,10 +6,27 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "alloc.h"
 #include "error.h"
 #include "task.h"
+
+unsigned weft_default_workers(void)
+{
+    /* Like OMP_NUM_THREADS for OpenMP: the environment overrides. */
+    const char *text = getenv("WEFT_WORKERS");
+    if (text != NULL && *text != '\0') {
+        char *end;
+        unsigned long value = strtoul(text, &end, 10);
+        if (*end == '\0' && value > 0 && value <= WEFT_MAX_WORKERS)
+            return (unsigned)value;
+    }
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    if (cpus < 1)
+        return 1;
+    return cpus > WEFT_MAX_WORKERS ? WEFT_MAX_WORKERS : (unsigned)cpus;
+}
 
 void weft_config_init(weft_config *config)
 {
@@ -30,10 +47,9 @@ weft_executor *weft_executor_new(const weft_config *config)
     weft_task_module_init();
     weft_config settings = *config;
     if (settings.workers == 0)
-        settings.workers = 1;
-    if (settings.workers != 1) {
-        weft_error_set(WEFT_EINVAL, "this release runs exactly one worker (workers = %u)",
-                       settings.workers);
+        settings.workers = weft_default_workers();
+    if (settings.workers > WEFT_MAX_WORKERS) {
+        weft_error_set(WEFT_EINVAL, "workers = %u: at most %u", settings.workers, WEFT_MAX_WORKERS);
         return NULL;
     }
     if (settings.order == WEFT_ORDER_DEFAULT)
@@ -45,9 +61,11 @@ weft_executor *weft_executor_new(const weft_config *config)
 
     weft_executor *executor = weft_calloc(1, sizeof(*executor));
     weft_worker *workers = weft_calloc(settings.workers, sizeof(*workers));
-    if (executor == NULL || workers == NULL) {
+    unsigned *sleepers = weft_calloc(settings.workers, sizeof(*sleepers));
+    if (executor == NULL || workers == NULL || sleepers == NULL) {
         weft_free(executor);
         weft_free(workers);
+        weft_free(sleepers);
         weft_error_set(WEFT_ENOMEM, "out of memory creating an executor");
         return NULL;
     }
@@ -58,12 +76,19 @@ weft_executor *weft_executor_new(const weft_config *config)
     executor->handler = settings.exception_handler;
     executor->handler_arg = settings.exception_handler_arg;
     executor->workers = workers;
+    executor->sleeper_stack = sleepers;
+    atomic_init(&executor->searching, 0);
+    atomic_init(&executor->sleepers, 0);
+    atomic_init(&executor->stop_workers, false);
+    atomic_init(&executor->main_done, false);
+    pthread_mutex_init(&executor->idle_lock, NULL);
 
     pthread_condattr_t attributes;
     pthread_condattr_init(&attributes);
     pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC);
     pthread_mutex_init(&executor->lock, NULL);
     pthread_cond_init(&executor->work_available, &attributes);
+    pthread_cond_init(&executor->tasks_drained, &attributes);
     pthread_condattr_destroy(&attributes);
 
     for (unsigned i = 0; i < settings.workers; i++) {
@@ -91,7 +116,10 @@ void weft_executor_release(weft_executor *executor)
         return;
     pthread_mutex_destroy(&executor->lock);
     pthread_cond_destroy(&executor->work_available);
+    pthread_cond_destroy(&executor->tasks_drained);
+    pthread_mutex_destroy(&executor->idle_lock);
     weft_free(executor->inject);
+    weft_free(executor->sleeper_stack);
     weft_free(executor);
 }
 
@@ -141,8 +169,10 @@ void weft_executor_inject(weft_executor *executor, weft_runnable *runnable)
         runnable;
     executor->inject_count++;
     atomic_store_explicit(&executor->inject_pending, executor->inject_count, memory_order_release);
-    pthread_cond_signal(&executor->work_available);
+    pthread_cond_signal(&executor->work_available); /* a single loop waits here */
     pthread_mutex_unlock(&executor->lock);
+    if (executor->worker_count > 1)
+        weft_executor_notify_work(executor);
 }
 
 void weft_executor_poll(weft_executor *executor, weft_worker *worker, bool wait, int64_t timeout_ns)
@@ -205,7 +235,8 @@ void weft_executor_unregister_task(weft_executor *executor, weft_task *task)
     else
         executor->tasks_tail = task->all_prev;
     task->all_prev = task->all_next = NULL;
-    executor->task_count--;
+    if (--executor->task_count == 0)
+        pthread_cond_broadcast(&executor->tasks_drained);
     pthread_mutex_unlock(&executor->lock);
 }
 
@@ -271,4 +302,203 @@ void weft_call_exception_handler(weft_executor *executor, const weft_exception_c
         executor->handler(executor, context, executor->handler_arg);
     else
         weft_default_exception_handler(executor, context, NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* Worker threads and the explicit executor                           */
+/* ------------------------------------------------------------------ */
+
+int weft_executor_start_threads(weft_executor *executor, unsigned first)
+{
+    for (unsigned i = first; i < executor->worker_count; i++) {
+        weft_worker *worker = &executor->workers[i];
+        if (pthread_create(&worker->thread, NULL, weft_worker_thread_main, worker) != 0) {
+            weft_executor_stop_threads(executor);
+            return weft_error_set(WEFT_ESYSTEM, "cannot start worker thread %u", i);
+        }
+        worker->has_thread = true;
+    }
+    return 0;
+}
+
+void weft_executor_stop_threads(weft_executor *executor)
+{
+    atomic_store_explicit(&executor->stop_workers, true, memory_order_release);
+    weft_executor_wake_all(executor);
+    for (unsigned i = 0; i < executor->worker_count; i++) {
+        weft_worker *worker = &executor->workers[i];
+        if (worker->has_thread) {
+            pthread_join(worker->thread, NULL);
+            worker->has_thread = false;
+        }
+    }
+}
+
+int weft_executor_create(const weft_config *config, weft_executor **out)
+{
+    if (out == NULL)
+        return weft_error_set(WEFT_EINVAL, "weft_executor_create: executor is NULL");
+    *out = NULL;
+    if (weft_worker_current() != NULL)
+        return weft_error_set(WEFT_ERUNNING, "weft_executor_create() called from a worker");
+    weft_config defaults;
+    if (config == NULL) {
+        weft_config_init(&defaults);
+        config = &defaults;
+    }
+    weft_executor *executor = weft_executor_new(config);
+    if (executor == NULL)
+        return weft_last_error();
+    int code = weft_executor_start_threads(executor, 0);
+    if (code != 0) {
+        weft_executor_close(executor);
+        weft_executor_release(executor);
+        return code;
+    }
+    *out = executor;
+    return 0;
+}
+
+/* Cancels whatever is pending and waits (from a foreign thread) until no
+ * task is left; tasks created meanwhile are cancelled in later rounds. */
+static void cancel_and_drain(weft_executor *executor)
+{
+    for (;;) {
+        pthread_mutex_lock(&executor->lock);
+        size_t count = executor->task_count;
+        weft_task **tasks = count ? weft_malloc(count * sizeof(*tasks)) : NULL;
+        size_t n = 0;
+        if (tasks != NULL)
+            for (weft_task *task = executor->tasks_head; task != NULL; task = task->all_next)
+                tasks[n++] = weft_task_retain(task);
+        pthread_mutex_unlock(&executor->lock);
+        if (count == 0)
+            return;
+        for (size_t i = 0; i < n; i++) {
+            weft_task_request_cancel(tasks[i], NULL);
+            weft_task_release(tasks[i]);
+        }
+        weft_free(tasks);
+        struct timespec deadline;
+        clock_gettime(CLOCK_MONOTONIC, &deadline);
+        deadline.tv_nsec += 50 * 1000000;
+        if (deadline.tv_nsec >= 1000000000) {
+            deadline.tv_sec++;
+            deadline.tv_nsec -= 1000000000;
+        }
+        pthread_mutex_lock(&executor->lock);
+        if (executor->task_count > 0)
+            pthread_cond_timedwait(&executor->tasks_drained, &executor->lock, &deadline);
+        pthread_mutex_unlock(&executor->lock);
+    }
+}
+
+int weft_executor_shutdown(weft_executor *executor)
+{
+    if (executor == NULL)
+        return weft_error_set(WEFT_EINVAL, "weft_executor_shutdown: executor is NULL");
+    if (weft_worker_current() != NULL)
+        return weft_error_set(WEFT_ERUNNING, "weft_executor_shutdown() called from a worker");
+    pthread_mutex_lock(&executor->lock);
+    bool done = executor->shut_down;
+    executor->shut_down = true;
+    pthread_mutex_unlock(&executor->lock);
+    if (done)
+        return 0;
+    atomic_store_explicit(&executor->closed, true, memory_order_release);
+    cancel_and_drain(executor);
+    weft_executor_stop_threads(executor);
+    weft_executor_close(executor);
+    return 0;
+}
+
+void weft_executor_free(weft_executor *executor)
+{
+    if (executor == NULL)
+        return;
+    weft_executor_shutdown(executor);
+    weft_executor_release(executor);
+}
+
+/* weft_executor_wait: a done callback wakes the waiting thread. The waiter
+ * record is shared by the waiting thread and the callback, so it is freed by
+ * whichever of the two lets go last. */
+typedef struct foreign_waiter {
+    pthread_mutex_t lock;
+    pthread_cond_t done;
+    bool signalled;
+    atomic_int holders;
+} foreign_waiter;
+
+static void foreign_waiter_release(foreign_waiter *waiter)
+{
+    if (atomic_fetch_sub_explicit(&waiter->holders, 1, memory_order_acq_rel) != 1)
+        return;
+    pthread_mutex_destroy(&waiter->lock);
+    pthread_cond_destroy(&waiter->done);
+    weft_free(waiter);
+}
+
+static int wake_foreign_waiter(weft_task *task, void *arg)
+{
+    (void)task;
+    foreign_waiter *waiter = arg;
+    pthread_mutex_lock(&waiter->lock);
+    waiter->signalled = true;
+    pthread_cond_signal(&waiter->done);
+    pthread_mutex_unlock(&waiter->lock);
+    foreign_waiter_release(waiter);
+    return 0;
+}
+
+int weft_executor_wait(weft_task *task, void **result)
+{
+    if (task == NULL)
+        return weft_error_set(WEFT_EINVAL, "weft_executor_wait: task is NULL");
+    if (weft_worker_current() != NULL)
+        return weft_error_set(WEFT_ERUNNING,
+                              "weft_executor_wait() would block a worker: use weft_await");
+    if (!weft_task_done(task)) {
+        foreign_waiter *waiter = weft_calloc(1, sizeof(*waiter));
+        if (waiter == NULL)
+            return weft_error_set(WEFT_ENOMEM, "out of memory waiting for a task");
+        pthread_mutex_init(&waiter->lock, NULL);
+        pthread_cond_init(&waiter->done, NULL);
+        atomic_init(&waiter->holders, 2);
+        if (weft_task_add_done_callback(task, wake_foreign_waiter, waiter) != 0) {
+            weft_free(waiter);
+            return weft_last_error();
+        }
+        /* Also poll: a callback queued on an executor that is stopping may
+         * never run, and the task's state is the truth. */
+        pthread_mutex_lock(&waiter->lock);
+        while (!waiter->signalled && !weft_task_done(task)) {
+            struct timespec deadline;
+            clock_gettime(CLOCK_REALTIME, &deadline);
+            deadline.tv_nsec += 10 * 1000000;
+            if (deadline.tv_nsec >= 1000000000) {
+                deadline.tv_sec++;
+                deadline.tv_nsec -= 1000000000;
+            }
+            pthread_cond_timedwait(&waiter->done, &waiter->lock, &deadline);
+        }
+        pthread_mutex_unlock(&waiter->lock);
+        foreign_waiter_release(waiter);
+    }
+    return weft_future_outcome(&task->future, result);
+}
+
+int weft_executor_get_stats(const weft_executor *executor, weft_executor_stats *stats)
+{
+    if (executor == NULL || stats == NULL)
+        return weft_error_set(WEFT_EINVAL, "weft_executor_get_stats: NULL argument");
+    *stats = (weft_executor_stats){.workers = executor->config.workers};
+    for (unsigned i = 0; i < executor->worker_count; i++) {
+        const weft_worker *worker = &executor->workers[i];
+        stats->tasks_run += atomic_load_explicit(&worker->tasks_run, memory_order_relaxed);
+        stats->steals += atomic_load_explicit(&worker->steals, memory_order_relaxed);
+        stats->parks += atomic_load_explicit(&worker->parks, memory_order_relaxed);
+        stats->wakeups += atomic_load_explicit(&worker->wakeups, memory_order_relaxed);
+    }
+    return 0;
 }

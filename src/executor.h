@@ -39,7 +39,29 @@ struct weft_executor {
     void *handler_arg;
     /* Set once shutdown begins; read by submitters on any thread. */
     atomic_bool closed;
+
+    /* Multi-worker idle protocol (worker.c): how many workers are looking
+     * for work to steal, and the stack of parked ones (under idle_lock).
+     * sleepers mirrors sleeper_count for lock-free reads by notifiers. */
+    atomic_uint searching;
+    atomic_uint sleepers;
+    pthread_mutex_t idle_lock;
+    unsigned *sleeper_stack;
+    unsigned sleeper_count;
+    /* Worker threads leave their loop (shutdown). */
+    atomic_bool stop_workers;
+    /* weft_run: main finished, worker 0 (the caller) leaves its loop. */
+    atomic_bool main_done;
+    /* Signalled under lock when task_count drops to zero. */
+    pthread_cond_t tasks_drained;
+    bool threads_started; /* under lock */
+    bool shut_down;       /* under lock: shutdown completed */
 };
+
+#define WEFT_MAX_WORKERS 1024u
+
+/* Worker count when config.workers is 0: WEFT_WORKERS, else online CPUs. */
+unsigned weft_default_workers(void);
 
 /* A new executor with config's settings (workers not started). NULL on
  * failure (last error set). */
@@ -58,6 +80,11 @@ void weft_executor_poll(weft_executor *executor, weft_worker *worker, bool wait,
 void weft_executor_register_task(weft_executor *executor, weft_task *task);
 void weft_executor_unregister_task(weft_executor *executor, weft_task *task);
 void weft_executor_track_coro(weft_executor *executor, weft_coro *coro);
+
+/* Starts the worker threads from index first on. 0 or WEFT_ESYSTEM. */
+int weft_executor_start_threads(weft_executor *executor, unsigned first);
+/* Stops and joins the worker threads. */
+void weft_executor_stop_threads(weft_executor *executor);
 
 /* The running executor of the calling thread. */
 weft_executor *weft_executor_running(void);

@@ -17,7 +17,7 @@ void weft_future_init(weft_future *future, weft_executor *executor, weft_task *t
     future->error = 0;
     future->error_message = NULL;
     future->result = NULL;
-    future->retrieved = false;
+    atomic_init(&future->retrieved, false);
     future->executor = executor;
     future->task = task;
 }
@@ -106,7 +106,7 @@ int weft_future_outcome(weft_future *future, void **result)
     weft_future_state state = weft_future_state_of(future);
     if (state == WEFT_FUTURE_PENDING)
         return weft_error_set(WEFT_EINVALSTATE, "Result is not set.");
-    future->retrieved = true;
+    atomic_store_explicit(&future->retrieved, true, memory_order_relaxed);
     if (state == WEFT_FUTURE_CANCELLED)
         return weft_error_set_copy(WEFT_ECANCELLED, future->error_message);
     if (future->error != 0)

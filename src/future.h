@@ -45,7 +45,7 @@ typedef struct weft_future {
     int error;           /* FINISHED: 0 or the error code */
     char *error_message; /* FINISHED with an error, or CANCELLED: the message */
     void *result;
-    bool retrieved;      /* R4: an error was looked at */
+    atomic_bool retrieved; /* R4: an error was looked at (by any thread) */
     weft_executor *executor;
     weft_task *task;     /* the task embedding this future, or NULL */
 } weft_future;

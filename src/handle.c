@@ -20,7 +20,7 @@ weft_handle *weft_handle_new(weft_executor *executor, int64_t when_ns, weft_call
     atomic_init(&handle->cancelled, false);
     handle->when_ns = when_ns;
     handle->sequence = 0;
-    handle->heap = NULL;
+    atomic_init(&handle->heap, NULL);
     handle->executor = executor;
     handle->fn = fn;
     handle->arg = arg;
@@ -75,8 +75,9 @@ int weft_handle_cancel(weft_handle *handle)
     /* The heap counts its cancelled timers for the rebuild rule; only the
      * worker owning the heap touches it. */
     weft_worker *worker = weft_worker_current();
-    if (handle->heap != NULL && worker != NULL && handle->heap == &worker->timers)
-        weft_timer_heap_note_cancelled(handle->heap);
+    if (worker != NULL &&
+        atomic_load_explicit(&handle->heap, memory_order_relaxed) == &worker->timers)
+        weft_timer_heap_note_cancelled(&worker->timers);
     return 0;
 }
 

@@ -23,7 +23,10 @@ struct weft_handle {
     atomic_bool cancelled;
     int64_t when_ns;   /* loop time in ns, >= 0; WEFT_HANDLE_SOON for call_soon */
     uint64_t sequence; /* tie-break for equal deadlines: FIFO */
-    struct weft_timer_heap *heap; /* the heap holding it, NULL when not in one */
+    /* The heap holding it, NULL when not in one. Written by the heap's
+     * worker; read by cancel on any thread, hence atomic (relaxed: only
+     * compared with the caller's own heap). */
+    _Atomic(struct weft_timer_heap *) heap;
     weft_executor *executor;
     weft_callback_fn fn;
     void *arg;

@@ -14,15 +14,51 @@
 static int _run_until_complete_cb(weft_task *task, void *arg)
 {
     (void)task;
-    ((weft_worker *)arg)->stopping = true;
+    weft_worker *worker = arg;
+    weft_executor *executor = worker->executor;
+    if (executor->worker_count == 1) {
+        worker->stopping = true; /* L7: this iteration ends, then the loop */
+    } else {
+        /* Several workers: this may run on any of them; worker 0 (the
+         * caller of weft_run) leaves its loop and starts the shutdown. */
+        atomic_store_explicit(&executor->main_done, true, memory_order_release);
+        weft_executor_wake_all(executor);
+    }
     return 0;
+}
+
+/* One step of progress for the caller's worker: an iteration of the loop,
+ * or with several workers a scheduler turn that may steal or briefly park. */
+static void make_progress(weft_worker *worker)
+{
+    if (worker->executor->worker_count == 1)
+        weft_worker_run_once(worker);
+    else
+        weft_worker_turn(worker, 1000000);
 }
 
 static void run_until_stopped(weft_worker *worker)
 {
-    while (!worker->stopping)
-        weft_worker_run_once(worker);
-    worker->stopping = false;
+    weft_executor *executor = worker->executor;
+    if (executor->worker_count == 1) {
+        while (!worker->stopping)
+            weft_worker_run_once(worker);
+        worker->stopping = false;
+        return;
+    }
+    while (!atomic_load_explicit(&executor->main_done, memory_order_acquire))
+        weft_worker_turn(worker, -1);
+    /* From here worker 0 keeps working through the shutdown. */
+    atomic_store_explicit(&executor->main_done, false, memory_order_relaxed);
+}
+
+static bool work_left(weft_worker *worker)
+{
+    weft_executor *executor = worker->executor;
+    for (unsigned i = 0; i < executor->worker_count; i++)
+        if (weft_deque_size(&executor->workers[i].ready) > 0)
+            return true;
+    return atomic_load_explicit(&executor->inject_pending, memory_order_acquire) != 0;
 }
 
 static bool all_done(weft_task **tasks, size_t count)
@@ -44,7 +80,7 @@ static void cancel_remaining_tasks(weft_executor *executor, weft_worker *worker)
         size_t count;
         if (weft_all_tasks(&tasks, &count) != 0) {
             /* No memory for a snapshot: run the loop and try again. */
-            weft_worker_run_once(worker);
+            make_progress(worker);
             continue;
         }
         if (count == 0) {
@@ -54,12 +90,12 @@ static void cancel_remaining_tasks(weft_executor *executor, weft_worker *worker)
         for (size_t i = 0; i < count; i++)
             weft_task_request_cancel(tasks[i], NULL);
         while (!all_done(tasks, count))
-            weft_worker_run_once(worker);
+            make_progress(worker);
         for (size_t i = 0; i < count; i++) {
             weft_future *future = &tasks[i]->future;
             if (weft_future_state_of(future) != WEFT_FUTURE_FINISHED || future->error == 0)
                 continue;
-            future->retrieved = true;
+            atomic_store_explicit(&future->retrieved, true, memory_order_relaxed);
             char description[512];
             weft_task_describe_into(tasks[i], description, sizeof description, 0);
             weft_exception_context context = {
@@ -86,9 +122,9 @@ static void finish_remaining_work(weft_executor *executor, weft_worker *worker)
 {
     for (int i = 0; i < SHUTDOWN_DRAIN_ITERATIONS; i++) {
         cancel_remaining_tasks(executor, worker);
-        if (weft_deque_size(&worker->ready) == 0)
+        if (!work_left(worker))
             return;
-        weft_worker_run_once(worker);
+        make_progress(worker);
     }
     cancel_remaining_tasks(executor, worker);
 }
@@ -115,7 +151,9 @@ int weft_run_with(const weft_config *config, weft_coro *main, void **result)
         return weft_error_set(WEFT_ENOTCORO, "a coroutine was expected, got None");
     weft_config defaults;
     if (config == NULL) {
+        /* weft_run() is asyncio.run(): a single loop. */
         weft_config_init(&defaults);
+        defaults.workers = 1;
         config = &defaults;
     }
     weft_executor *executor = weft_executor_new(config);
@@ -128,6 +166,16 @@ int weft_run_with(const weft_config *config, weft_coro *main, void **result)
     weft_worker *worker = &executor->workers[0];
     weft_fiber_thread_init(&worker->fiber, executor->config.guard_pages);
     weft_worker_bind(worker);
+    if (weft_executor_start_threads(executor, 1) != 0) {
+        int code = weft_last_error();
+        char *message = weft_error_slot_take_message(weft_error_slot_current(), code);
+        weft_fiber_thread_fini(&worker->fiber);
+        weft_worker_bind(NULL);
+        weft_executor_close(executor);
+        weft_executor_release(executor);
+        weft_coro_destroy(main);
+        return weft_error_set_owned(code, message);
+    }
 
     /* A1: main is an ordinary task: Task-1 in a fresh process. */
     weft_task *main_task = weft_executor_submit(executor, main, NULL);
@@ -149,6 +197,7 @@ int weft_run_with(const weft_config *config, weft_coro *main, void **result)
         message = weft_error_slot_take_message(weft_error_slot_current(), code);
     }
     report_never_awaited(executor);
+    weft_executor_stop_threads(executor);
 
     /* Unbind before closing: the worker's memory goes with the close. */
     weft_fiber_thread_fini(&worker->fiber);

@@ -94,7 +94,7 @@ static void report_unretrieved(weft_task *task)
 {
     weft_future *future = &task->future;
     if (weft_future_state_of(future) != WEFT_FUTURE_FINISHED || future->error == 0 ||
-        future->retrieved)
+        atomic_load_explicit(&future->retrieved, memory_order_relaxed))
         return;
     char description[512];
     weft_task_describe_into(task, description, sizeof description, 0);
@@ -309,19 +309,34 @@ int weft_task_request_cancel(weft_task *task, const char *msg)
     weft_spinlock_lock(&future->lock);
     if (weft_future_state_of(future) != WEFT_FUTURE_PENDING) {
         /* S2.1: cancelling a done task marks its error retrieved. */
-        future->retrieved = true;
+        atomic_store_explicit(&future->retrieved, true, memory_order_relaxed);
         weft_spinlock_unlock(&future->lock);
         return 0;
     }
     task->cancel_requests++;
     weft_future *waiting_on = task->waiting_on;
     bool cycle = task->cancel_in_progress;
+    bool passed_on = false;
+    weft_task *awaited = NULL;
+    if (waiting_on != NULL && waiting_on->task == NULL) {
+        /* A plain future (weft_sleep's) lives on the waiting task's stack
+         * until it clears waiting_on under this lock: cancel it now, with the
+         * lock held, so the task cannot have left the wait meanwhile. */
+        passed_on = weft_future_complete(waiting_on, WEFT_FUTURE_CANCELLED, 0, NULL,
+                                         weft_strdup(msg));
+    } else if (waiting_on != NULL && !cycle) {
+        awaited = weft_task_retain(waiting_on->task);
+    }
     task->cancel_in_progress = true;
     weft_spinlock_unlock(&future->lock);
 
-    /* S2.3 / S8: pass the request down to what the task waits on. A cycle
-     * of tasks awaiting each other stops here instead of recursing. */
-    bool passed_on = !cycle && waiting_on != NULL && weft_future_cancel_any(waiting_on, msg);
+    /* S2.3 / S8: pass the request down to the awaited task (without holding
+     * our lock: the chain may come back to us). A cycle of tasks awaiting
+     * each other stops here instead of recursing. */
+    if (awaited != NULL) {
+        passed_on = weft_task_request_cancel(awaited, msg) == 1;
+        weft_task_release(awaited);
+    }
 
     weft_spinlock_lock(&future->lock);
     if (!cycle)

@@ -364,7 +364,7 @@ int weft_task_exception(weft_task *task, const char **message)
     weft_future_state state = weft_future_state_of(future);
     if (state == WEFT_FUTURE_PENDING)
         return weft_error_set(WEFT_EINVALSTATE, "Exception is not set.");
-    future->retrieved = true;
+    atomic_store_explicit(&future->retrieved, true, memory_order_relaxed);
     if (message != NULL)
         *message = future->error_message;
     if (state == WEFT_FUTURE_CANCELLED)

@@ -52,7 +52,7 @@ void weft_timer_heap_init(weft_timer_heap *heap)
 void weft_timer_heap_destroy(weft_timer_heap *heap)
 {
     for (size_t i = 0; i < heap->count; i++) {
-        heap->items[i]->heap = NULL;
+        atomic_store_explicit(&heap->items[i]->heap, NULL, memory_order_relaxed);
         weft_handle_release(heap->items[i]);
     }
     weft_free(heap->items);
@@ -70,7 +70,7 @@ int weft_timer_heap_push(weft_timer_heap *heap, weft_handle *handle)
         heap->capacity = capacity;
     }
     handle->sequence = heap->next_sequence++;
-    handle->heap = heap;
+    atomic_store_explicit(&handle->heap, heap, memory_order_relaxed);
     heap->items[heap->count] = handle;
     sift_up(heap->items, heap->count++);
     return 0;
@@ -88,7 +88,7 @@ weft_handle *weft_timer_heap_pop(weft_timer_heap *heap)
     weft_handle *top = heap->items[0];
     heap->items[0] = heap->items[--heap->count];
     sift_down(heap->items, heap->count, 0);
-    top->heap = NULL;
+    atomic_store_explicit(&top->heap, NULL, memory_order_relaxed);
     if (weft_handle_is_cancelled(top) && heap->cancelled > 0)
         heap->cancelled--;
     return top;
@@ -105,7 +105,7 @@ void weft_timer_heap_drop_cancelled(weft_timer_heap *heap)
         size_t kept = 0;
         for (size_t i = 0; i < heap->count; i++) {
             if (weft_handle_is_cancelled(heap->items[i])) {
-                heap->items[i]->heap = NULL;
+                atomic_store_explicit(&heap->items[i]->heap, NULL, memory_order_relaxed);
                 weft_handle_release(heap->items[i]);
             }
             else

@@ -43,6 +43,17 @@ int weft_worker_init(weft_worker *worker, weft_executor *executor, unsigned inde
     worker->index = index;
     worker->current_task = NULL;
     worker->stopping = false;
+    worker->random_state = 0x9e3779b9u * (index + 1);
+    pthread_mutex_init(&worker->park_lock, NULL);
+    pthread_condattr_t attributes;
+    pthread_condattr_init(&attributes);
+    pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC);
+    pthread_cond_init(&worker->park_signal, &attributes);
+    pthread_condattr_destroy(&attributes);
+    atomic_init(&worker->tasks_run, 0);
+    atomic_init(&worker->steals, 0);
+    atomic_init(&worker->parks, 0);
+    atomic_init(&worker->wakeups, 0);
     weft_timer_heap_init(&worker->timers);
     if (weft_deque_init(&worker->ready, 256) != 0)
         return -1;
@@ -62,14 +73,21 @@ void weft_worker_destroy(weft_worker *worker)
     weft_deque_destroy(&worker->ready);
     weft_timer_heap_destroy(&worker->timers);
     weft_stack_pool_destroy(&worker->stacks);
+    pthread_mutex_destroy(&worker->park_lock);
+    pthread_cond_destroy(&worker->park_signal);
 }
 
 void weft_schedule(weft_executor *executor, weft_runnable *runnable)
 {
     weft_worker *worker = weft_worker_current();
-    if (worker != NULL && worker->executor == executor &&
-        weft_deque_push(&worker->ready, runnable) == 0)
-        return;
+    if (worker != NULL && worker->executor == executor) {
+        bool was_empty = weft_deque_size(&worker->ready) == 0;
+        if (weft_deque_push(&worker->ready, runnable) == 0) {
+            if (was_empty && executor->worker_count > 1)
+                weft_executor_notify_work(executor);
+            return;
+        }
+    }
     /* From another thread, or the deque could not grow: the inject queue
      * takes it (and aborts with a message if even that has no memory:
      * dropping a runnable would lose a task). */
@@ -85,6 +103,9 @@ void weft_runnable_run(weft_worker *worker, weft_runnable *runnable)
 {
     switch (runnable->kind) {
     case WEFT_RUNNABLE_TASK_STEP:
+        atomic_store_explicit(&worker->tasks_run,
+                              atomic_load_explicit(&worker->tasks_run, memory_order_relaxed) + 1,
+                              memory_order_relaxed);
         weft_task_step(worker, (weft_task *)runnable);
         break;
     case WEFT_RUNNABLE_HANDLE: {
@@ -146,14 +167,16 @@ static void release_yielded(weft_worker *worker)
 
 static void *take_next(weft_worker *worker)
 {
-    if (worker->executor->config.order == WEFT_ORDER_LIFO)
+    /* LIFO takes the newest (depth first), except every 61st take, which
+     * takes the oldest so old work cannot starve (DESIGN.md section 4). */
+    if (worker->executor->config.order == WEFT_ORDER_LIFO && ++worker->tick % 61 != 0)
         return weft_deque_take(&worker->ready);
     return weft_deque_take_oldest(&worker->ready);
 }
 
 #define DAY_NS (24LL * 3600 * 1000000000)
 
-void weft_worker_run_once(weft_worker *worker)
+size_t weft_worker_run_once(weft_worker *worker)
 {
     weft_executor *executor = worker->executor;
     weft_timer_heap *timers = &worker->timers;
@@ -163,9 +186,10 @@ void weft_worker_run_once(weft_worker *worker)
     /* L2.1: cancelled timers leave the heap head (or the heap is rebuilt). */
     weft_timer_heap_drop_cancelled(timers);
 
-    /* L2.2: how long to wait for work from outside. */
+    /* L2.2: how long to wait for work from outside (single loop only: with
+     * several workers an idle worker steals, then parks in weft_worker_turn). */
     int64_t timeout_ns = 0;
-    if (weft_deque_size(&worker->ready) == 0 && !worker->stopping) {
+    if (executor->worker_count == 1 && weft_deque_size(&worker->ready) == 0 && !worker->stopping) {
         weft_handle *head = weft_timer_heap_peek(timers);
         if (head == NULL) {
             timeout_ns = -1;
@@ -197,10 +221,288 @@ void weft_worker_run_once(weft_worker *worker)
     /* L2.5: run what was ready now; what they queue waits for the next
      * iteration. */
     int64_t todo = weft_deque_size(&worker->ready);
+    size_t ran = 0;
     for (int64_t i = 0; i < todo; i++) {
         weft_runnable *runnable = take_next(worker);
         if (runnable == NULL)
             break;
         weft_runnable_run(worker, runnable);
+        ran++;
     }
+    return ran;
+}
+
+/* ------------------------------------------------------------------ */
+/* Several workers: stealing, the idle protocol, parking              */
+/* ------------------------------------------------------------------ */
+/*
+ * A worker without work becomes a *searcher* (executor->searching) and
+ * steals from the others, with ck_backoff between rounds. If it finds
+ * nothing it parks on its own condition variable, listed on the executor's
+ * sleeper stack. Whoever publishes work calls weft_executor_notify_work:
+ * it wakes one sleeper, and only when nobody is searching (a searcher will
+ * find the work; the last searcher to find some wakes the next one), so new
+ * work wakes at most one worker and there is no thundering herd.
+ *
+ * No lost wake-up: the publisher pushes, then reads `searching` and
+ * `sleepers` with read-modify-writes (fetch_add 0, acq_rel); the parker
+ * increments `sleepers` (an RMW on the same location) before it re-checks
+ * every queue. RMWs on one location are totally ordered and each reads the
+ * previous one, so either the publisher's RMW reads the parker's increment
+ * (and wakes someone), or the parker's RMW reads from the publisher's and so
+ * synchronizes with it: the parker's re-check then sees the pushed work.
+ * The same holds for a searcher that gives up (its decrement of
+ * `searching` is an RMW too). No standalone fences: ThreadSanitizer checks
+ * the real argument.
+ *
+ * Cost: only a push into an empty deque notifies. Work pushed behind it is
+ * found by the worker that was woken, which, being the last searcher to
+ * find work, hands the search on (end_search).
+ */
+
+#include <ck_backoff.h>
+
+static uint32_t next_random(weft_worker *worker)
+{
+    /* xorshift32: victim selection only needs to be cheap and spread out. */
+    uint32_t x = worker->random_state;
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    return worker->random_state = x;
+}
+
+static bool any_work_visible(weft_executor *executor)
+{
+    if (atomic_load_explicit(&executor->inject_pending, memory_order_acquire) != 0)
+        return true;
+    for (unsigned i = 0; i < executor->worker_count; i++)
+        if (weft_deque_size(&executor->workers[i].ready) > 0)
+            return true;
+    return false;
+}
+
+void weft_executor_notify_work(weft_executor *executor)
+{
+    if (atomic_fetch_add_explicit(&executor->searching, 0, memory_order_acq_rel) != 0)
+        return;
+    if (atomic_fetch_add_explicit(&executor->sleepers, 0, memory_order_acq_rel) == 0)
+        return;
+    pthread_mutex_lock(&executor->idle_lock);
+    if (executor->sleeper_count == 0) {
+        pthread_mutex_unlock(&executor->idle_lock);
+        return;
+    }
+    weft_worker *sleeper = &executor->workers[executor->sleeper_stack[--executor->sleeper_count]];
+    atomic_fetch_sub_explicit(&executor->sleepers, 1, memory_order_acq_rel);
+    /* It wakes up as a searcher: counted now, so other notifications do not
+     * wake a second worker for the same work. */
+    atomic_fetch_add_explicit(&executor->searching, 1, memory_order_acq_rel);
+    pthread_mutex_unlock(&executor->idle_lock);
+
+    pthread_mutex_lock(&sleeper->park_lock);
+    sleeper->notified = true;
+    pthread_cond_signal(&sleeper->park_signal);
+    pthread_mutex_unlock(&sleeper->park_lock);
+}
+
+void weft_executor_wake_all(weft_executor *executor)
+{
+    for (unsigned i = 0; i < executor->worker_count; i++) {
+        weft_worker *worker = &executor->workers[i];
+        pthread_mutex_lock(&worker->park_lock);
+        pthread_cond_signal(&worker->park_signal);
+        pthread_mutex_unlock(&worker->park_lock);
+    }
+}
+
+static void begin_search(weft_worker *worker)
+{
+    if (worker->searching)
+        return;
+    worker->searching = true;
+    atomic_fetch_add_explicit(&worker->executor->searching, 1, memory_order_acq_rel);
+}
+
+/* found: this searcher found work; if it was the last searcher there may be
+ * more, so it hands the search on to a sleeper. */
+static void end_search(weft_worker *worker, bool found)
+{
+    if (!worker->searching)
+        return;
+    worker->searching = false;
+    weft_executor *executor = worker->executor;
+    if (atomic_fetch_sub_explicit(&executor->searching, 1, memory_order_acq_rel) == 1 && found)
+        weft_executor_notify_work(executor);
+}
+
+/* One pass over the other workers' deques from a random start. */
+static weft_runnable *steal_once(weft_worker *worker)
+{
+    weft_executor *executor = worker->executor;
+    unsigned count = executor->worker_count;
+    unsigned start = next_random(worker) % count;
+    for (unsigned i = 0; i < count; i++) {
+        weft_worker *victim = &executor->workers[(start + i) % count];
+        if (victim == worker)
+            continue;
+        for (;;) {
+            void *item = weft_deque_steal(&victim->ready);
+            if (item == WEFT_DEQUE_ABORT) {
+                ck_pr_stall();
+                continue; /* lost a race with another thief: the deque is not empty */
+            }
+            if (item != NULL) {
+                atomic_store_explicit(&worker->steals,
+                                      atomic_load_explicit(&worker->steals, memory_order_relaxed) + 1,
+                                      memory_order_relaxed);
+                return item;
+            }
+            break;
+        }
+    }
+    return NULL;
+}
+
+enum { STEAL_ROUNDS = 8 };
+
+static weft_runnable *search(weft_worker *worker)
+{
+    ck_backoff_t backoff = CK_BACKOFF_INITIALIZER;
+    for (int round = 0; round < STEAL_ROUNDS; round++) {
+        weft_runnable *item = steal_once(worker);
+        if (item != NULL)
+            return item;
+        if (atomic_load_explicit(&worker->executor->inject_pending, memory_order_acquire) != 0)
+            return NULL; /* injected work: the next iteration polls it */
+        ck_backoff_eb(&backoff);
+    }
+    return NULL;
+}
+
+static void remove_sleeper(weft_executor *executor, weft_worker *worker, bool *was_listed)
+{
+    *was_listed = false;
+    pthread_mutex_lock(&executor->idle_lock);
+    for (unsigned i = 0; i < executor->sleeper_count; i++) {
+        if (executor->sleeper_stack[i] == worker->index) {
+            executor->sleeper_stack[i] = executor->sleeper_stack[--executor->sleeper_count];
+            atomic_fetch_sub_explicit(&executor->sleepers, 1, memory_order_acq_rel);
+            *was_listed = true;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&executor->idle_lock);
+}
+
+static bool should_leave(weft_worker *worker)
+{
+    weft_executor *executor = worker->executor;
+    if (atomic_load_explicit(&executor->stop_workers, memory_order_acquire))
+        return true;
+    return worker->index == 0 && atomic_load_explicit(&executor->main_done, memory_order_acquire);
+}
+
+/* Sleeps until notified, the deadline, or shutdown. */
+static void park(weft_worker *worker, int64_t timeout_ns)
+{
+    weft_executor *executor = worker->executor;
+    pthread_mutex_lock(&executor->idle_lock);
+    executor->sleeper_stack[executor->sleeper_count++] = worker->index;
+    /* The RMW the publishers' RMWs pair with (see the comment above). */
+    atomic_fetch_add_explicit(&executor->sleepers, 1, memory_order_acq_rel);
+    pthread_mutex_unlock(&executor->idle_lock);
+
+    bool listed;
+    if (any_work_visible(executor) || should_leave(worker)) {
+        remove_sleeper(executor, worker, &listed);
+        if (!listed) /* a notifier took us off the list and counted us searching */
+            worker->searching = true;
+        pthread_mutex_lock(&worker->park_lock);
+        worker->notified = false;
+        pthread_mutex_unlock(&worker->park_lock);
+        return;
+    }
+
+    atomic_store_explicit(&worker->parks, atomic_load_explicit(&worker->parks, memory_order_relaxed) + 1,
+                          memory_order_relaxed);
+    struct timespec deadline;
+    if (timeout_ns >= 0) {
+        clock_gettime(CLOCK_MONOTONIC, &deadline);
+        int64_t ns = deadline.tv_nsec + timeout_ns % 1000000000;
+        deadline.tv_sec += (time_t)(timeout_ns / 1000000000 + ns / 1000000000);
+        deadline.tv_nsec = (long)(ns % 1000000000);
+    }
+    pthread_mutex_lock(&worker->park_lock);
+    while (!worker->notified && !should_leave(worker)) {
+        if (timeout_ns < 0) {
+            pthread_cond_wait(&worker->park_signal, &worker->park_lock);
+        } else if (pthread_cond_timedwait(&worker->park_signal, &worker->park_lock, &deadline) != 0) {
+            break;
+        }
+    }
+    bool notified = worker->notified;
+    worker->notified = false;
+    pthread_mutex_unlock(&worker->park_lock);
+
+    if (notified) {
+        worker->searching = true; /* the notifier counted us */
+        atomic_store_explicit(&worker->wakeups,
+                              atomic_load_explicit(&worker->wakeups, memory_order_relaxed) + 1,
+                              memory_order_relaxed);
+        return;
+    }
+    remove_sleeper(executor, worker, &listed);
+    if (!listed) {
+        /* Notified between the timeout and the removal. */
+        worker->searching = true;
+        pthread_mutex_lock(&worker->park_lock);
+        worker->notified = false;
+        pthread_mutex_unlock(&worker->park_lock);
+    }
+}
+
+void weft_worker_turn(weft_worker *worker, int64_t max_wait_ns)
+{
+    if (weft_worker_run_once(worker) > 0) {
+        end_search(worker, true);
+        return;
+    }
+    begin_search(worker);
+    weft_runnable *item = search(worker);
+    if (item != NULL) {
+        end_search(worker, true);
+        weft_runnable_run(worker, item);
+        return;
+    }
+    end_search(worker, false);
+    if (should_leave(worker))
+        return;
+    /* Nothing anywhere: sleep, at most until this worker's next timer. */
+    int64_t timeout_ns = max_wait_ns;
+    weft_handle *head = weft_timer_heap_peek(&worker->timers);
+    if (head != NULL) {
+        int64_t until = head->when_ns - weft_clock_ns();
+        if (until < 0)
+            until = 0;
+        if (timeout_ns < 0 || until < timeout_ns)
+            timeout_ns = until;
+    }
+    if (timeout_ns == 0 || worker->yielded_head != NULL)
+        return;
+    park(worker, timeout_ns);
+}
+
+void *weft_worker_thread_main(void *arg)
+{
+    weft_worker *worker = arg;
+    weft_executor *executor = worker->executor;
+    weft_fiber_thread_init(&worker->fiber, executor->config.guard_pages);
+    weft_worker_bind(worker);
+    while (!atomic_load_explicit(&executor->stop_workers, memory_order_acquire))
+        weft_worker_turn(worker, -1);
+    end_search(worker, false);
+    weft_worker_bind(NULL);
+    weft_fiber_thread_fini(&worker->fiber);
+    return NULL;
 }

@@ -3,6 +3,8 @@
 #ifndef WEFT_WORKER_H
 #define WEFT_WORKER_H
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -25,6 +27,20 @@ typedef struct weft_worker {
      * ready, so a yield gives others a turn (owner only). */
     weft_task *yielded_head, *yielded_tail;
     bool stopping;          /* loop.stop(): finish this iteration, then return */
+
+    /* Multi-worker mode. */
+    pthread_t thread;
+    bool has_thread;        /* started by the executor (not weft_run's caller) */
+    bool searching;         /* counted in executor->searching (owner only) */
+    unsigned tick;          /* LIFO fairness: every 61st take is the oldest */
+    uint32_t random_state;  /* victim selection */
+    /* Parking: the worker sleeps on its own condition variable; notified
+     * is set (under park_lock) by whoever takes it off the sleeper list. */
+    pthread_mutex_t park_lock;
+    pthread_cond_t park_signal;
+    bool notified;
+    /* Statistics, written by the owner, read by anyone: relaxed. */
+    atomic_uint_fast64_t tasks_run, steals, parks, wakeups;
 } weft_worker;
 
 int weft_worker_init(weft_worker *worker, weft_executor *executor, unsigned index);
@@ -40,8 +56,23 @@ weft_worker *weft_worker_current(void);
  * belongs to executor, through the executor's inject queue otherwise. */
 void weft_schedule(weft_executor *executor, weft_runnable *runnable);
 
-/* One iteration of asyncio's _run_once (L2). */
-void weft_worker_run_once(weft_worker *worker);
+/* One iteration of asyncio's _run_once (L2). With one worker it blocks
+ * (until a timer is due or work is injected) when there is nothing to do;
+ * with several it never blocks. Returns how many runnables it ran. */
+size_t weft_worker_run_once(weft_worker *worker);
+
+/* Multi-worker: one round of the scheduler loop: run own work, else steal,
+ * else park (at most until this worker's next timer, or max_wait_ns when
+ * >= 0). */
+void weft_worker_turn(weft_worker *worker, int64_t max_wait_ns);
+
+/* The loop of a worker thread: turns until the executor stops. */
+void *weft_worker_thread_main(void *worker);
+
+/* New work was published: wake a parked worker unless one is searching. */
+void weft_executor_notify_work(weft_executor *executor);
+/* Wakes every parked worker (shutdown). */
+void weft_executor_wake_all(weft_executor *executor);
 
 /* Adds a timer handle to the calling worker's heap. 0 or -1. */
 int weft_worker_add_timer(weft_worker *worker, weft_handle *handle);

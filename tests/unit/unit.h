@@ -257,6 +257,10 @@ UHELPER int urun_with(weft_config *config, weft_coro *main_coro, void **result)
         weft_config_init(&defaults);
         config = &defaults;
     }
+    /* These tests assert asyncio's single-loop order unless they ask for
+     * more workers. */
+    if (config->workers == 0)
+        config->workers = 1;
     if (config->exception_handler == NULL) {
         config->exception_handler = ucapture;
         config->exception_handler_arg = PV(0x5eed);
