@@ -20,8 +20,14 @@ static inline _Atomic(void *) *slot(weft_deque_buffer *buffer, int64_t index)
     return &buffer->slots[index & (buffer->capacity - 1)];
 }
 
+/* Far beyond any real ready queue, and small enough that capacity * slot
+ * size cannot overflow. */
+#define MAX_CAPACITY ((int64_t)1 << 40)
+
 int weft_deque_init(weft_deque *deque, int64_t capacity)
 {
+    if (capacity > MAX_CAPACITY)
+        return -1;
     int64_t rounded = 16;
     while (rounded < capacity)
         rounded *= 2;
@@ -49,6 +55,8 @@ void weft_deque_destroy(weft_deque *deque)
  * is retired, not freed: a thief that loaded it may still read a slot. */
 static weft_deque_buffer *grow(weft_deque *deque, weft_deque_buffer *old, int64_t top, int64_t bottom)
 {
+    if (old->capacity >= MAX_CAPACITY)
+        return NULL;
     weft_deque_buffer *bigger = buffer_new(old->capacity * 2);
     if (bigger == NULL)
         return NULL;

@@ -4,7 +4,7 @@
 # check-asan sets STRESS_SANITIZER empty: they then run under its
 # ASan+UBSan flags instead (the two sanitizers cannot be combined).
 STRESS_SANITIZER = -fsanitize=thread
-WEFT_STRESS_TESTS = stress/stress_loop
+WEFT_STRESS_TESTS = stress/stress_loop stress/stress_deque
 if HAVE_TSAN
 check_PROGRAMS += $(WEFT_STRESS_TESTS)
 TESTS += $(WEFT_STRESS_TESTS)
@@ -15,3 +15,8 @@ stress_stress_loop_CFLAGS = $(AM_CFLAGS) -O1 -g $(STRESS_SANITIZER)
 stress_stress_loop_CCASFLAGS = $(AM_CCASFLAGS)
 stress_stress_loop_LDFLAGS = $(STRESS_SANITIZER)
 stress_stress_loop_LDADD = $(CK_LIBS)
+
+stress_stress_deque_SOURCES = stress/stress_deque.c src/deque.c src/alloc.c
+stress_stress_deque_CFLAGS = $(AM_CFLAGS) -O1 -g $(STRESS_SANITIZER)
+stress_stress_deque_LDFLAGS = $(STRESS_SANITIZER)
+stress_stress_deque_LDADD =
