@@ -73,9 +73,12 @@ EXTRA_DIST += \
 	examples/expected/18_task_result.out \
 	examples/expected/19_task_order.out
 
-# Builds the examples, then runs them one after the other.
+# Builds the examples, then runs them one after the other, and ends with
+# what weft is for: the parallel mergesort on 1 worker and on every core.
 demo: all
 	bash $(srcdir)/examples/run-demo $(top_builddir)
+	@echo "== mergesort =="
+	$(top_builddir)/examples/mergesort$(EXEEXT)
 
 # Regenerates the expected outputs from the Python versions (CPython 3.11)
 # in the source tree; stderr (never-awaited warnings) is not compared.

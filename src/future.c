@@ -1,4 +1,5 @@
 #include "future.h"
+#include "sanitizer.h"
 
 #include <stdio.h>
 
@@ -49,6 +50,7 @@ bool weft_future_complete(weft_future *future, weft_future_state state, int erro
     future->result = result;
     future->error_message = message;
     /* Release: whoever reads the final state with acquire sees the outcome. */
+    WEFT_TSAN_RELEASE(future);
     atomic_store_explicit(&future->state, state, memory_order_release);
     weft_callback_entry *entries = future->callbacks;
     future->callbacks = NULL;
@@ -106,6 +108,7 @@ int weft_future_outcome(weft_future *future, void **result)
     weft_future_state state = weft_future_state_of(future);
     if (state == WEFT_FUTURE_PENDING)
         return weft_error_set(WEFT_EINVALSTATE, "Result is not set.");
+    WEFT_TSAN_ACQUIRE(future);
     atomic_store_explicit(&future->retrieved, true, memory_order_relaxed);
     if (state == WEFT_FUTURE_CANCELLED)
         return weft_error_set_copy(WEFT_ECANCELLED, future->error_message);

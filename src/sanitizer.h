@@ -27,6 +27,36 @@ void __sanitizer_start_switch_fiber(void **fake_stack_save, const void *bottom,
 void __sanitizer_finish_switch_fiber(void *fake_stack_save, const void **bottom_old,
                                      size_t *size_old) __attribute__((weak));
 void __tsan_switch_to_fiber(void *fiber, unsigned flags) __attribute__((weak));
+void __tsan_acquire(void *addr) __attribute__((weak));
+void __tsan_release(void *addr) __attribute__((weak));
+
+/* Happens-before edges for a user's instrumented code around weft's own
+ * synchronization, which TSan cannot see in an uninstrumented libweft:
+ * release where work or an outcome is published, acquire where it is taken.
+ * When libweft itself is built with TSan (the stress programs) TSan sees the
+ * real atomics, and these edges would only hide an ordering bug: off. */
+#if defined(__SANITIZE_THREAD__)
+#define WEFT_BUILT_WITH_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define WEFT_BUILT_WITH_TSAN 1
+#endif
+#endif
+#if defined(WEFT_BUILT_WITH_TSAN)
+#define WEFT_TSAN_RELEASE(addr) ((void)(addr))
+#define WEFT_TSAN_ACQUIRE(addr) ((void)(addr))
+#else
+#define WEFT_TSAN_RELEASE(addr)             \
+    do {                                    \
+        if (__tsan_release)                 \
+            __tsan_release((void *)(addr)); \
+    } while (0)
+#define WEFT_TSAN_ACQUIRE(addr)             \
+    do {                                    \
+        if (__tsan_acquire)                 \
+            __tsan_acquire((void *)(addr)); \
+    } while (0)
+#endif
 
 void *weft_sanitizer_fiber_create(void);        /* __tsan_create_fiber(0) or NULL */
 void weft_sanitizer_fiber_destroy(void *fiber); /* NULL is ignored */

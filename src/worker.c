@@ -2,6 +2,7 @@
  * _run_once moves due timers to the ready queue and runs exactly the
  * runnables that were ready when the iteration began (L2). */
 #include "worker.h"
+#include "sanitizer.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,6 +80,7 @@ void weft_worker_destroy(weft_worker *worker)
 
 void weft_schedule(weft_executor *executor, weft_runnable *runnable)
 {
+    WEFT_TSAN_RELEASE(runnable);
     weft_worker *worker = weft_worker_current();
     if (worker != NULL && worker->executor == executor) {
         bool was_empty = weft_deque_size(&worker->ready) == 0;
@@ -101,6 +103,7 @@ int weft_worker_add_timer(weft_worker *worker, weft_handle *handle)
 
 void weft_runnable_run(weft_worker *worker, weft_runnable *runnable)
 {
+    WEFT_TSAN_ACQUIRE(runnable);
     switch (runnable->kind) {
     case WEFT_RUNNABLE_TASK_STEP:
         atomic_store_explicit(&worker->tasks_run,
