@@ -183,7 +183,7 @@ weft_coro *weft_task_get_coro(const weft_task *task);
 weft_task *weft_current_task(void);
 
 /* A snapshot of the running loop's tasks that are not done (in creation
- * order), each a new reference; free with weft_tasks_release. Returns 0,
+ * order with one worker; worker by worker with several), each a new reference; free with weft_tasks_release. Returns 0,
  * WEFT_ENOLOOP, WEFT_EINVAL or WEFT_ENOMEM. Thread: loop. */
 int weft_all_tasks(weft_task ***tasks, size_t *count);
 void weft_tasks_release(weft_task **tasks, size_t count);

@@ -77,6 +77,8 @@ weft_executor *weft_executor_new(const weft_config *config)
     executor->handler_arg = settings.exception_handler_arg;
     executor->workers = workers;
     executor->sleeper_stack = sleepers;
+    /* Stacks an idle executor keeps resident for the next burst. */
+    weft_stack_depot_init(&executor->stack_depot, 256);
     atomic_init(&executor->searching, 0);
     atomic_init(&executor->sleepers, 0);
     atomic_init(&executor->stop_workers, false);
@@ -88,7 +90,6 @@ weft_executor *weft_executor_new(const weft_config *config)
     pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC);
     pthread_mutex_init(&executor->lock, NULL);
     pthread_cond_init(&executor->work_available, &attributes);
-    pthread_cond_init(&executor->tasks_drained, &attributes);
     pthread_condattr_destroy(&attributes);
 
     for (unsigned i = 0; i < settings.workers; i++) {
@@ -116,7 +117,6 @@ void weft_executor_release(weft_executor *executor)
         return;
     pthread_mutex_destroy(&executor->lock);
     pthread_cond_destroy(&executor->work_available);
-    pthread_cond_destroy(&executor->tasks_drained);
     pthread_mutex_destroy(&executor->idle_lock);
     weft_free(executor->inject);
     weft_free(executor->sleeper_stack);
@@ -141,6 +141,7 @@ void weft_executor_close(weft_executor *executor)
     weft_free(executor->workers);
     executor->workers = NULL;
     executor->worker_count = 0;
+    weft_stack_depot_destroy(&executor->stack_depot); /* its stacks went with the slabs */
 }
 
 /* ------------------------------------------------------------------ */
@@ -211,33 +212,68 @@ void weft_executor_poll(weft_executor *executor, weft_worker *worker, bool wait,
 
 void weft_executor_register_task(weft_executor *executor, weft_task *task)
 {
-    pthread_mutex_lock(&executor->lock);
-    task->all_prev = executor->tasks_tail;
+    /* On the creating worker's list; from outside the pool, on worker 0's. */
+    weft_worker *worker = weft_worker_current();
+    if (worker == NULL || worker->executor != executor)
+        worker = &executor->workers[0];
+    task->registry = worker;
+    weft_spinlock_lock(&worker->tasks_lock);
+    task->all_prev = worker->tasks_tail;
     task->all_next = NULL;
-    if (executor->tasks_tail != NULL)
-        executor->tasks_tail->all_next = task;
+    if (worker->tasks_tail != NULL)
+        worker->tasks_tail->all_next = task;
     else
-        executor->tasks_head = task;
-    executor->tasks_tail = task;
-    executor->task_count++;
-    pthread_mutex_unlock(&executor->lock);
+        worker->tasks_head = task;
+    worker->tasks_tail = task;
+    worker->task_count++;
+    weft_spinlock_unlock(&worker->tasks_lock);
 }
 
 void weft_executor_unregister_task(weft_executor *executor, weft_task *task)
 {
-    pthread_mutex_lock(&executor->lock);
+    (void)executor;
+    weft_worker *worker = task->registry;
+    weft_spinlock_lock(&worker->tasks_lock);
     if (task->all_prev != NULL)
         task->all_prev->all_next = task->all_next;
     else
-        executor->tasks_head = task->all_next;
+        worker->tasks_head = task->all_next;
     if (task->all_next != NULL)
         task->all_next->all_prev = task->all_prev;
     else
-        executor->tasks_tail = task->all_prev;
+        worker->tasks_tail = task->all_prev;
     task->all_prev = task->all_next = NULL;
-    if (--executor->task_count == 0)
-        pthread_cond_broadcast(&executor->tasks_drained);
-    pthread_mutex_unlock(&executor->lock);
+    worker->task_count--;
+    weft_spinlock_unlock(&worker->tasks_lock);
+}
+
+int weft_executor_snapshot_tasks(weft_executor *executor, weft_task ***tasks, size_t *count)
+{
+    weft_task **array = NULL;
+    size_t n = 0, capacity = 0;
+    for (unsigned i = 0; i < executor->worker_count; i++) {
+        weft_worker *worker = &executor->workers[i];
+        weft_spinlock_lock(&worker->tasks_lock);
+        if (n + worker->task_count > capacity) {
+            size_t wanted = n + worker->task_count + 16;
+            weft_task **bigger = weft_realloc(array, wanted * sizeof(*bigger));
+            if (bigger == NULL) {
+                weft_spinlock_unlock(&worker->tasks_lock);
+                weft_tasks_release(array, n);
+                return weft_error_set(WEFT_ENOMEM, "out of memory listing tasks");
+            }
+            array = bigger;
+            capacity = wanted;
+        }
+        for (weft_task *task = worker->tasks_head; task != NULL; task = task->all_next)
+            array[n++] = weft_task_retain(task);
+        weft_spinlock_unlock(&worker->tasks_lock);
+    }
+    if (array == NULL && (array = weft_malloc(sizeof(*array))) == NULL)
+        return weft_error_set(WEFT_ENOMEM, "out of memory listing tasks");
+    *tasks = array;
+    *count = n;
+    return 0;
 }
 
 void weft_executor_track_coro(weft_executor *executor, weft_coro *coro)
@@ -364,32 +400,23 @@ int weft_executor_create(const weft_config *config, weft_executor **out)
 static void cancel_and_drain(weft_executor *executor)
 {
     for (;;) {
-        pthread_mutex_lock(&executor->lock);
-        size_t count = executor->task_count;
-        weft_task **tasks = count ? weft_malloc(count * sizeof(*tasks)) : NULL;
-        size_t n = 0;
-        if (tasks != NULL)
-            for (weft_task *task = executor->tasks_head; task != NULL; task = task->all_next)
-                tasks[n++] = weft_task_retain(task);
-        pthread_mutex_unlock(&executor->lock);
-        if (count == 0)
+        weft_task **tasks = NULL;
+        size_t count = 0;
+        if (weft_executor_snapshot_tasks(executor, &tasks, &count) != 0) {
+            nanosleep(&(struct timespec){0, 1000000}, NULL);
+            continue;
+        }
+        if (count == 0) {
+            weft_tasks_release(tasks, count);
             return;
-        for (size_t i = 0; i < n; i++) {
+        }
+        for (size_t i = 0; i < count; i++)
             weft_task_request_cancel(tasks[i], NULL);
-            weft_task_release(tasks[i]);
-        }
-        weft_free(tasks);
-        struct timespec deadline;
-        clock_gettime(CLOCK_MONOTONIC, &deadline);
-        deadline.tv_nsec += 50 * 1000000;
-        if (deadline.tv_nsec >= 1000000000) {
-            deadline.tv_sec++;
-            deadline.tv_nsec -= 1000000000;
-        }
-        pthread_mutex_lock(&executor->lock);
-        if (executor->task_count > 0)
-            pthread_cond_timedwait(&executor->tasks_drained, &executor->lock, &deadline);
-        pthread_mutex_unlock(&executor->lock);
+        /* Wait for this round to finish (the workers do the work). */
+        for (size_t i = 0; i < count; i++)
+            while (!weft_task_done(tasks[i]))
+                nanosleep(&(struct timespec){0, 200000}, NULL);
+        weft_tasks_release(tasks, count);
     }
 }
 

@@ -20,8 +20,9 @@ struct weft_executor {
     weft_config config;
     unsigned worker_count;
     weft_worker *workers;
+    weft_stack_depot stack_depot; /* stacks traded between the workers' pools */
 
-    /* Guards the inject queue, the task list and the coroutine list. */
+    /* Guards the inject queue and the coroutine list. */
     pthread_mutex_t lock;
     pthread_cond_t work_available;
     weft_runnable **inject;
@@ -31,8 +32,6 @@ struct weft_executor {
      * under the lock; a stale 0 only delays work to the next iteration, and
      * a worker about to block checks inject_count under the lock. */
     atomic_size_t inject_pending;
-    weft_task *tasks_head, *tasks_tail;
-    size_t task_count;
     weft_coro *fresh_coros;
 
     weft_exception_handler handler;
@@ -52,8 +51,6 @@ struct weft_executor {
     atomic_bool stop_workers;
     /* weft_run: main finished, worker 0 (the caller) leaves its loop. */
     atomic_bool main_done;
-    /* Signalled under lock when task_count drops to zero. */
-    pthread_cond_t tasks_drained;
     bool threads_started; /* under lock */
     bool shut_down;       /* under lock: shutdown completed */
 };
@@ -79,6 +76,10 @@ void weft_executor_poll(weft_executor *executor, weft_worker *worker, bool wait,
 
 void weft_executor_register_task(weft_executor *executor, weft_task *task);
 void weft_executor_unregister_task(weft_executor *executor, weft_task *task);
+/* A snapshot of the pending tasks, each retained: worker by worker, each in
+ * creation order (all of them in creation order with one worker). 0 or
+ * WEFT_ENOMEM; release with weft_tasks_release. */
+int weft_executor_snapshot_tasks(weft_executor *executor, weft_task ***tasks, size_t *count);
 void weft_executor_track_coro(weft_executor *executor, weft_coro *coro);
 
 /* Starts the worker threads from index first on. 0 or WEFT_ESYSTEM. */

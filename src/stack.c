@@ -105,8 +105,101 @@ static WEFT_STACK_NO_ASAN void write_canary(const weft_stack *stack)
         word[i] = WEFT_STACK_CANARY_WORD;
 }
 
+void weft_stack_depot_init(weft_stack_depot *depot, size_t keep)
+{
+    pthread_mutex_init(&depot->lock, NULL);
+    depot->stacks = depot->cold = NULL;
+    depot->count = 0;
+    depot->keep = keep;
+}
+
+void weft_stack_depot_destroy(weft_stack_depot *depot)
+{
+    pthread_mutex_destroy(&depot->lock);
+    depot->stacks = depot->cold = NULL;
+    depot->count = 0;
+}
+
+void weft_stack_depot_trim(weft_stack_depot *depot, size_t page_size)
+{
+    for (;;) {
+        pthread_mutex_lock(&depot->lock);
+        struct weft_stack_free *node = NULL;
+        if (depot->count > depot->keep) {
+            node = depot->stacks;
+            depot->stacks = node->next;
+            depot->count--;
+        }
+        pthread_mutex_unlock(&depot->lock);
+        if (node == NULL)
+            return;
+        /* All pages but the top one, which holds the free-list node. */
+        if (node->size > page_size)
+            (void)madvise(node->low, node->size - page_size, MADV_DONTNEED);
+        pthread_mutex_lock(&depot->lock);
+        node->next = depot->cold;
+        depot->cold = node;
+        pthread_mutex_unlock(&depot->lock);
+    }
+}
+
+/* Refills an empty hot list with up to half a hot list from the depot,
+ * resident stacks first. */
+static void take_from_depot(weft_stack_pool *pool)
+{
+    weft_stack_depot *depot = pool->depot;
+    if (depot == NULL)
+        return;
+    size_t want = pool->hot_max / 2 > 0 ? pool->hot_max / 2 : 1;
+    pthread_mutex_lock(&depot->lock);
+    while (want > 0 && (depot->stacks != NULL || depot->cold != NULL)) {
+        struct weft_stack_free *node;
+        if (depot->stacks != NULL) {
+            node = depot->stacks;
+            depot->stacks = node->next;
+            depot->count--;
+        } else {
+            node = depot->cold;
+            depot->cold = node->next;
+        }
+        node->next = pool->hot;
+        pool->hot = node;
+        pool->hot_count++;
+        want--;
+    }
+    pthread_mutex_unlock(&depot->lock);
+}
+
+/* Moves half of a full hot list, plus node, to the depot. Returns false
+ * without a depot (the caller gives node's pages back instead). */
+static bool give_to_depot(weft_stack_pool *pool, struct weft_stack_free *node)
+{
+    weft_stack_depot *depot = pool->depot;
+    if (depot == NULL)
+        return false;
+    size_t batch = pool->hot_max / 2;
+    struct weft_stack_free *first = node, *last = node;
+    size_t moved = 1;
+    while (moved <= batch && pool->hot != NULL) {
+        struct weft_stack_free *next = pool->hot->next;
+        last->next = pool->hot;
+        last = pool->hot;
+        pool->hot = next;
+        pool->hot_count--;
+        moved++;
+    }
+    pthread_mutex_lock(&depot->lock);
+    last->next = depot->stacks;
+    depot->stacks = first;
+    depot->count += moved;
+    pthread_mutex_unlock(&depot->lock);
+    return true;
+}
+
 int weft_stack_acquire(weft_stack_pool *pool, weft_stack *out)
 {
+    if (pool->hot == NULL)
+        take_from_depot(pool);
     struct weft_stack_free *node = pool->hot;
     if (node != NULL) {
         pool->hot = node->next;
@@ -141,7 +234,7 @@ void weft_stack_release(weft_stack_pool *pool, weft_stack *stack)
         node->next = pool->hot;
         pool->hot = node;
         pool->hot_count++;
-    } else {
+    } else if (!give_to_depot(pool, node)) {
         /* A burst of fibers has ended and this pool holds more stacks than it
          * is likely to need soon: give back all pages but the top one (which
          * holds the free-list node).  Steady churn stays on the hot list and

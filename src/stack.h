@@ -15,6 +15,7 @@
 #ifndef WEFT_STACK_H
 #define WEFT_STACK_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -41,6 +42,26 @@ typedef struct weft_stack {
 struct weft_stack_slab;
 struct weft_stack_free;
 
+/* Stacks migrate: a task started on one worker may finish on another, so
+ * one pool's free list grows while another's runs dry. The pools of an
+ * executor share a depot and trade stacks with it in batches of half a hot
+ * list (one lock per batch). Pages are never given back on that path
+ * (madvise shoots down TLBs on every CPU the process runs on, which made
+ * fork-join on two workers slower than on one); an idle worker trims the
+ * depot to `keep` resident stacks before it parks. */
+typedef struct weft_stack_depot {
+    pthread_mutex_t lock;
+    struct weft_stack_free *stacks; /* resident */
+    struct weft_stack_free *cold;   /* pages given back */
+    size_t count;                   /* resident ones */
+    size_t keep;
+} weft_stack_depot;
+
+void weft_stack_depot_init(weft_stack_depot *depot, size_t keep);
+void weft_stack_depot_destroy(weft_stack_depot *depot); /* the stacks go with their slabs */
+/* Gives back the pages of the resident stacks beyond keep (idle workers). */
+void weft_stack_depot_trim(weft_stack_depot *depot, size_t page_size);
+
 typedef struct weft_stack_pool weft_stack_pool;
 struct weft_stack_pool {
     size_t stack_size;            /* usable bytes per stack, page multiple */
@@ -54,6 +75,7 @@ struct weft_stack_pool {
     size_t hot_count;
     size_t hot_max;               /* WEFT_STACK_HOT_MAX; may be changed */
     struct weft_stack_free *cold; /* released, pages given back */
+    weft_stack_depot *depot;      /* shared with the executor's other pools, or NULL */
     size_t cold_count;
     bool guard_pages;
 };

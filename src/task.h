@@ -75,7 +75,9 @@ struct weft_task {
 
     weft_error_slot error; /* last error while this task runs */
 
-    /* The executor's list of pending tasks (all_tasks), under its lock. */
+    /* The pending-task list of the worker it was created on (all_tasks),
+     * under that worker's tasks_lock. */
+    struct weft_worker *registry;
     weft_task *all_prev;
     weft_task *all_next;
     weft_task *yield_next; /* the worker's yield lane (LIFO mode) */

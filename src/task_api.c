@@ -282,20 +282,7 @@ int weft_all_tasks(weft_task ***tasks, size_t *count)
     weft_executor *executor = weft_executor_running();
     if (executor == NULL)
         return weft_error_set(WEFT_ENOLOOP, "no running event loop");
-    pthread_mutex_lock(&executor->lock);
-    size_t total = executor->task_count;
-    weft_task **array = weft_malloc((total ? total : 1) * sizeof(*array));
-    if (array == NULL) {
-        pthread_mutex_unlock(&executor->lock);
-        return weft_error_set(WEFT_ENOMEM, "out of memory listing tasks");
-    }
-    size_t n = 0;
-    for (weft_task *task = executor->tasks_head; task != NULL; task = task->all_next)
-        array[n++] = weft_task_retain(task);
-    pthread_mutex_unlock(&executor->lock);
-    *tasks = array;
-    *count = n;
-    return 0;
+    return weft_executor_snapshot_tasks(executor, tasks, count);
 }
 
 void weft_tasks_release(weft_task **tasks, size_t count)

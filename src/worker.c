@@ -44,6 +44,7 @@ int weft_worker_init(weft_worker *worker, weft_executor *executor, unsigned inde
     worker->index = index;
     worker->current_task = NULL;
     worker->stopping = false;
+    weft_spinlock_init(&worker->tasks_lock);
     worker->random_state = 0x9e3779b9u * (index + 1);
     pthread_mutex_init(&worker->park_lock, NULL);
     pthread_condattr_t attributes;
@@ -63,6 +64,7 @@ int weft_worker_init(weft_worker *worker, weft_executor *executor, unsigned inde
         weft_deque_destroy(&worker->ready);
         return -1;
     }
+    worker->stacks.depot = &executor->stack_depot;
     return 0;
 }
 
@@ -429,6 +431,8 @@ static void park(weft_worker *worker, int64_t timeout_ns)
 
     atomic_store_explicit(&worker->parks, atomic_load_explicit(&worker->parks, memory_order_relaxed) + 1,
                           memory_order_relaxed);
+    /* Idle: the moment to give back the pages of stacks a burst left. */
+    weft_stack_depot_trim(&executor->stack_depot, worker->stacks.page_size);
     struct timespec deadline;
     if (timeout_ns >= 0) {
         clock_gettime(CLOCK_MONOTONIC, &deadline);

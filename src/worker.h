@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "deque.h"
+#include "spinlock.h"
 #include "fiber.h"
 #include "runnable.h"
 #include "stack.h"
@@ -23,6 +24,12 @@ typedef struct weft_worker {
     weft_stack_pool stacks;
     weft_fiber fiber;       /* the thread's own stack: the loop runs here */
     weft_task *current_task;
+    /* Pending tasks created on this worker (all_tasks): a spinlock per
+     * worker keeps spawning off any shared lock; a task that finishes on
+     * another worker takes this lock to leave the list. */
+    weft_spinlock tasks_lock;
+    weft_task *tasks_head, *tasks_tail;
+    size_t task_count;
     /* LIFO mode: tasks that yielded wait here, behind the work that was
      * ready, so a yield gives others a turn (owner only). */
     weft_task *yielded_head, *yielded_tail;
