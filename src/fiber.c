@@ -1,6 +1,8 @@
 /* Fibers: stack + context + sanitizer bookkeeping; see fiber.h. */
 #include "fiber.h"
 
+#include <pthread.h>
+
 #include "sanitizer.h"
 
 #include <signal.h>
@@ -156,35 +158,42 @@ void weft_fiber_thread_init(weft_fiber *native, bool guard_pages)
 }
 
 /* ThreadSanitizer builds a whole thread context for every fiber it is told
- * about (milliseconds each), so a thread keeps the handles of released
- * fibers and reuses them. Reuse hides nothing: every switch between fibers
- * already synchronizes in TSan's eyes. Only touched on the thread's own
- * stack (start and release run on the worker, never on a task). */
-enum { TSAN_FIBER_CACHE = 256 };
-static _Thread_local void *tsan_fiber_cache[TSAN_FIBER_CACHE];
-static _Thread_local unsigned tsan_fiber_cached;
+ * about (milliseconds each, and a process may hold only ~8000), so released
+ * fiber handles are kept and reused. The cache is process-wide because
+ * fibers migrate: a per-thread cache fills on the worker where tasks end and
+ * runs dry where they start. Reuse hides nothing: every switch between
+ * fibers already synchronizes in TSan's eyes. Only built-in TSan runs take
+ * the lock (without TSan there are no handles). */
+enum { TSAN_FIBER_CACHE = 4096 };
+static void *tsan_fiber_cache[TSAN_FIBER_CACHE];
+static unsigned tsan_fiber_cached;
+static pthread_mutex_t tsan_fiber_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void *tsan_fiber_take(void)
 {
-    if (tsan_fiber_cached > 0)
-        return tsan_fiber_cache[--tsan_fiber_cached];
-    return weft_sanitizer_fiber_create();
+    if (weft_sanitizer_current_fiber() == NULL)
+        return NULL; /* no TSan runtime */
+    pthread_mutex_lock(&tsan_fiber_lock);
+    void *fiber = tsan_fiber_cached > 0 ? tsan_fiber_cache[--tsan_fiber_cached] : NULL;
+    pthread_mutex_unlock(&tsan_fiber_lock);
+    return fiber != NULL ? fiber : weft_sanitizer_fiber_create();
 }
 
 static void tsan_fiber_give_back(void *fiber)
 {
     if (fiber == NULL)
         return;
-    if (tsan_fiber_cached < TSAN_FIBER_CACHE)
+    pthread_mutex_lock(&tsan_fiber_lock);
+    bool kept = tsan_fiber_cached < TSAN_FIBER_CACHE;
+    if (kept)
         tsan_fiber_cache[tsan_fiber_cached++] = fiber;
-    else
+    pthread_mutex_unlock(&tsan_fiber_lock);
+    if (!kept)
         weft_sanitizer_fiber_destroy(fiber);
 }
 
 void weft_fiber_thread_fini(weft_fiber *native)
 {
-    while (tsan_fiber_cached > 0)
-        weft_sanitizer_fiber_destroy(tsan_fiber_cache[--tsan_fiber_cached]);
     if (native->altstack != NULL) {
         stack_t cur;
         if (sigaltstack(NULL, &cur) == 0 && cur.ss_sp == native->altstack) {

@@ -172,9 +172,13 @@ static void release_yielded(weft_worker *worker)
 
 static void *take_next(weft_worker *worker)
 {
-    /* LIFO takes the newest (depth first), except every 61st take, which
-     * takes the oldest so old work cannot starve (DESIGN.md section 4). */
-    if (worker->executor->config.order == WEFT_ORDER_LIFO && ++worker->tick % 61 != 0)
+    /* LIFO takes the newest: depth first, so a fork-join tree keeps only
+     * one path of suspended tasks per worker. Fairness comes from elsewhere:
+     * every iteration polls the inject queue, and a task that yields waits
+     * on the FIFO lane. (Taking the local oldest now and then, as a
+     * "fairness tick", would open a new subtree while the current path stays
+     * suspended: live stacks then grow with the tree instead of its depth.) */
+    if (worker->executor->config.order == WEFT_ORDER_LIFO)
         return weft_deque_take(&worker->ready);
     return weft_deque_take_oldest(&worker->ready);
 }

@@ -39,7 +39,6 @@ typedef struct weft_worker {
     pthread_t thread;
     bool has_thread;        /* started by the executor (not weft_run's caller) */
     bool searching;         /* counted in executor->searching (owner only) */
-    unsigned tick;          /* LIFO fairness: every 61st take is the oldest */
     uint32_t random_state;  /* victim selection */
     /* Parking: the worker sleeps on its own condition variable; notified
      * is set (under park_lock) by whoever takes it off the sleeper list. */
