@@ -72,6 +72,7 @@ weft_executor *weft_executor_new(const weft_config *config)
     atomic_init(&executor->references, 1);
     atomic_init(&executor->closed, false);
     atomic_init(&executor->inject_pending, 0);
+    atomic_init(&executor->submit_gate, 0);
     executor->config = settings;
     executor->handler = settings.exception_handler;
     executor->handler_arg = settings.exception_handler_arg;
@@ -420,6 +421,28 @@ static void cancel_and_drain(weft_executor *executor)
     }
 }
 
+bool weft_executor_enter_submit(weft_executor *executor)
+{
+    if (atomic_fetch_add_explicit(&executor->submit_gate, 2, memory_order_acq_rel) & 1u) {
+        atomic_fetch_sub_explicit(&executor->submit_gate, 2, memory_order_acq_rel);
+        return false;
+    }
+    return true;
+}
+
+void weft_executor_leave_submit(weft_executor *executor)
+{
+    atomic_fetch_sub_explicit(&executor->submit_gate, 2, memory_order_acq_rel);
+}
+
+/* Closes the gate and waits for the submitters already inside. */
+static void close_submit_gate(weft_executor *executor)
+{
+    atomic_fetch_or_explicit(&executor->submit_gate, 1u, memory_order_acq_rel);
+    while (atomic_fetch_add_explicit(&executor->submit_gate, 0, memory_order_acq_rel) != 1u)
+        nanosleep(&(struct timespec){0, 50000}, NULL);
+}
+
 int weft_executor_shutdown(weft_executor *executor)
 {
     if (executor == NULL)
@@ -433,6 +456,7 @@ int weft_executor_shutdown(weft_executor *executor)
     if (done)
         return 0;
     atomic_store_explicit(&executor->closed, true, memory_order_release);
+    close_submit_gate(executor);
     cancel_and_drain(executor);
     weft_executor_stop_threads(executor);
     weft_executor_close(executor);

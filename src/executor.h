@@ -38,6 +38,12 @@ struct weft_executor {
     void *handler_arg;
     /* Set once shutdown begins; read by submitters on any thread. */
     atomic_bool closed;
+    /* Submissions from outside the workers pass a gate: bit 0 is "closed",
+     * the rest counts submitters in flight (in steps of 2). Shutdown sets the
+     * bit, then waits for the count to drain, so no submission can slip in
+     * after the last task was counted and be lost with the closed executor.
+     * One word, updated only by RMWs: they are totally ordered. */
+    atomic_uint submit_gate;
 
     /* Multi-worker idle protocol (worker.c): how many workers are looking
      * for work to steal, and the stack of parked ones (under idle_lock).
@@ -81,6 +87,10 @@ void weft_executor_unregister_task(weft_executor *executor, weft_task *task);
  * WEFT_ENOMEM; release with weft_tasks_release. */
 int weft_executor_snapshot_tasks(weft_executor *executor, weft_task ***tasks, size_t *count);
 void weft_executor_track_coro(weft_executor *executor, weft_coro *coro);
+
+/* The submission gate: enter returns false when the executor is closed. */
+bool weft_executor_enter_submit(weft_executor *executor);
+void weft_executor_leave_submit(weft_executor *executor);
 
 /* Starts the worker threads from index first on. 0 or WEFT_ESYSTEM. */
 int weft_executor_start_threads(weft_executor *executor, unsigned first);

@@ -4,6 +4,8 @@
 #include <math.h>
 #include <stdio.h>
 
+#include <ck_pr.h>
+
 #include "alloc.h"
 #include "error.h"
 #include "executor.h"
@@ -17,7 +19,7 @@ weft_handle *weft_handle_new(weft_executor *executor, int64_t when_ns, weft_call
         return NULL;
     handle->runnable.kind = WEFT_RUNNABLE_HANDLE;
     atomic_init(&handle->references, 1);
-    atomic_init(&handle->cancelled, false);
+    atomic_init(&handle->flags, 0);
     handle->when_ns = when_ns;
     handle->sequence = 0;
     atomic_init(&handle->heap, NULL);
@@ -46,9 +48,14 @@ void weft_handle_release(weft_handle *handle)
 
 void weft_handle_run(weft_handle *handle)
 {
-    if (weft_handle_is_cancelled(handle))
+    unsigned before = atomic_fetch_or_explicit(&handle->flags, WEFT_HANDLE_RUNNING,
+                                               memory_order_acq_rel);
+    if (before & WEFT_HANDLE_CANCELLED) {
+        atomic_fetch_and_explicit(&handle->flags, ~WEFT_HANDLE_RUNNING, memory_order_acq_rel);
         return; /* L5: cancelled handles stay queued and are skipped */
+    }
     int code = handle->fn(handle->arg);
+    atomic_fetch_and_explicit(&handle->flags, ~WEFT_HANDLE_RUNNING, memory_order_acq_rel);
     if (code != 0) {
         /* L6: the error goes to the exception handler; the loop goes on. */
         char source[256];
@@ -70,7 +77,8 @@ int weft_handle_cancel(weft_handle *handle)
 {
     if (handle == NULL)
         return weft_error_set(WEFT_EINVAL, "weft_handle_cancel: handle is NULL");
-    if (atomic_exchange_explicit(&handle->cancelled, true, memory_order_relaxed))
+    if (atomic_fetch_or_explicit(&handle->flags, WEFT_HANDLE_CANCELLED, memory_order_acq_rel) &
+        WEFT_HANDLE_CANCELLED)
         return 0;
     /* The heap counts its cancelled timers for the rebuild rule; only the
      * worker owning the heap touches it. */
@@ -79,6 +87,13 @@ int weft_handle_cancel(weft_handle *handle)
         atomic_load_explicit(&handle->heap, memory_order_relaxed) == &worker->timers)
         weft_timer_heap_note_cancelled(&worker->timers);
     return 0;
+}
+
+void weft_handle_cancel_and_wait(weft_handle *handle)
+{
+    weft_handle_cancel(handle);
+    while (atomic_load_explicit(&handle->flags, memory_order_acquire) & WEFT_HANDLE_RUNNING)
+        ck_pr_stall();
 }
 
 bool weft_handle_cancelled(const weft_handle *handle)

@@ -303,9 +303,27 @@ bool weft_future_cancel_any(weft_future *future, const char *msg)
     return weft_future_complete(future, WEFT_FUTURE_CANCELLED, 0, NULL, copy);
 }
 
+/* The tasks whose cancel is being passed down on this thread right now
+ * (innermost last). A cancel never switches stacks, so this chain is the
+ * call stack of one request: finding a task in it again means a cycle of
+ * awaits, while another worker cancelling the same task at the same time
+ * does not. */
+enum { CANCEL_CHAIN_MAX = 64 };
+static _Thread_local weft_task *cancel_chain[CANCEL_CHAIN_MAX];
+static _Thread_local int cancel_depth;
+
+static bool in_cancel_chain(const weft_task *task)
+{
+    for (int i = 0; i < cancel_depth; i++)
+        if (cancel_chain[i] == task)
+            return true;
+    return cancel_depth == CANCEL_CHAIN_MAX; /* deeper than that: stop */
+}
+
 int weft_task_request_cancel(weft_task *task, const char *msg)
 {
     weft_future *future = &task->future;
+    bool cycle = in_cancel_chain(task);
     weft_spinlock_lock(&future->lock);
     if (weft_future_state_of(future) != WEFT_FUTURE_PENDING) {
         /* S2.1: cancelling a done task marks its error retrieved. */
@@ -313,9 +331,9 @@ int weft_task_request_cancel(weft_task *task, const char *msg)
         weft_spinlock_unlock(&future->lock);
         return 0;
     }
-    task->cancel_requests++;
+    if (!cycle)
+        task->cancel_requests++;
     weft_future *waiting_on = task->waiting_on;
-    bool cycle = task->cancel_in_progress;
     bool passed_on = false;
     weft_task *awaited = NULL;
     if (waiting_on != NULL && waiting_on->task == NULL) {
@@ -324,35 +342,33 @@ int weft_task_request_cancel(weft_task *task, const char *msg)
          * lock held, so the task cannot have left the wait meanwhile. */
         passed_on = weft_future_complete(waiting_on, WEFT_FUTURE_CANCELLED, 0, NULL,
                                          weft_strdup(msg));
-    } else if (waiting_on != NULL && !cycle) {
-        awaited = weft_task_retain(waiting_on->task);
+    } else if (waiting_on != NULL) {
+        awaited = weft_task_retain(waiting_on->task); /* pinned past the unlock */
     }
-    task->cancel_in_progress = true;
     weft_spinlock_unlock(&future->lock);
 
-    /* S2.3 / S8: pass the request down to the awaited task (without holding
-     * our lock: the chain may come back to us). A cycle of tasks awaiting
-     * each other stops here instead of recursing. */
-    if (awaited != NULL) {
+    /* S2.3 / S8: pass the request down to the awaited task, without our
+     * lock (the chain may come back to us). */
+    if (awaited != NULL && !cycle) {
+        cancel_chain[cancel_depth++] = task;
         passed_on = weft_task_request_cancel(awaited, msg) == 1;
-        weft_task_release(awaited);
+        cancel_depth--;
     }
 
-    weft_spinlock_lock(&future->lock);
-    if (!cycle)
-        task->cancel_in_progress = false;
     if (!passed_on) {
         /* S2.4: delivered at the task's next step; the last message wins. */
+        weft_spinlock_lock(&future->lock);
         task->must_cancel = true;
         weft_free(task->cancel_message);
         task->cancel_message = weft_strdup(msg);
+        weft_spinlock_unlock(&future->lock);
     }
-    weft_spinlock_unlock(&future->lock);
     /* A cycle of tasks awaiting each other (CPython recurses until
      * RecursionError): the request came back to this task, so it stops
      * waiting and takes the cancel at its next step, which unwinds the
      * cycle. Only if its wake-up is still registered, i.e. not queued. */
-    if (cycle && waiting_on != NULL && weft_future_remove_entry(waiting_on, &task->wakeup))
+    if (cycle && awaited != NULL && weft_future_remove_entry(&awaited->future, &task->wakeup))
         weft_task_wake(task);
+    weft_task_release(awaited);
     return 1;
 }

@@ -60,7 +60,6 @@ struct weft_task {
     bool must_cancel;
     char *cancel_message;
     int cancel_requests;
-    bool cancel_in_progress; /* breaks cycles of tasks awaiting each other */
     weft_future *waiting_on; /* Task._fut_waiter */
     weft_callback_entry wakeup; /* our registration while waiting */
 

@@ -38,18 +38,31 @@ weft_task *weft_executor_submit(weft_executor *executor, weft_coro *coro, const 
         weft_error_set(WEFT_ENOTCORO, "a coroutine was expected, got None");
         return NULL;
     }
-    if (atomic_load_explicit(&executor->closed, memory_order_acquire)) {
+    /* From outside the pool, pass the gate that shutdown closes; on a
+     * worker the submitting task is itself pending, so shutdown waits for
+     * whatever it creates. */
+    weft_worker *worker = weft_worker_current();
+    bool outside = worker == NULL || worker->executor != executor;
+    if (outside && !weft_executor_enter_submit(executor)) {
         weft_error_set(WEFT_ESHUTDOWN, "cannot create a task: the executor is shut down");
         return NULL;
     }
-    if (weft_coro_claim(coro, WEFT_CORO_OWNED) != 0)
-        return NULL;
-    weft_task *task = weft_task_alloc(name);
-    if (task == NULL) {
-        weft_coro_set_state(coro, WEFT_CORO_FRESH); /* still the caller's */
+    if (atomic_load_explicit(&executor->closed, memory_order_acquire)) {
+        if (outside)
+            weft_executor_leave_submit(executor);
+        weft_error_set(WEFT_ESHUTDOWN, "cannot create a task: the executor is shut down");
         return NULL;
     }
-    weft_task_launch(executor, task, coro);
+    weft_task *task = NULL;
+    if (weft_coro_claim(coro, WEFT_CORO_OWNED) == 0) {
+        task = weft_task_alloc(name);
+        if (task == NULL)
+            weft_coro_set_state(coro, WEFT_CORO_FRESH); /* still the caller's */
+        else
+            weft_task_launch(executor, task, coro);
+    }
+    if (outside)
+        weft_executor_leave_submit(executor);
     return task;
 }
 
@@ -241,8 +254,10 @@ int weft_sleep(double seconds)
     weft_task_prepare_wait(self);
     weft_future_add(&sleeper, &self->wakeup);
     int code = wait_on(self, &sleeper);
-    /* The finally of asyncio.sleep: the timer must not fire later. */
-    weft_handle_cancel(timer);
+    /* The finally of asyncio.sleep: the timer must not fire later, and if
+     * it is firing right now on the worker that owns it, sleeper (on this
+     * stack) must outlive that call. */
+    weft_handle_cancel_and_wait(timer);
     weft_handle_release(timer);
     if (code == 0)
         code = weft_future_outcome(&sleeper, NULL);

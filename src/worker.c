@@ -307,12 +307,14 @@ void weft_executor_notify_work(weft_executor *executor)
     /* It wakes up as a searcher: counted now, so other notifications do not
      * wake a second worker for the same work. */
     atomic_fetch_add_explicit(&executor->searching, 1, memory_order_acq_rel);
-    pthread_mutex_unlock(&executor->idle_lock);
-
+    /* Still under idle_lock (lock order: idle_lock, then park_lock): a
+     * parker that finds itself no longer listed knows its flag is already
+     * set and consumes it, so no stale flag outlives this notification. */
     pthread_mutex_lock(&sleeper->park_lock);
     sleeper->notified = true;
     pthread_cond_signal(&sleeper->park_signal);
     pthread_mutex_unlock(&sleeper->park_lock);
+    pthread_mutex_unlock(&executor->idle_lock);
 }
 
 void weft_executor_wake_all(weft_executor *executor)

@@ -4,7 +4,8 @@
 # check-asan sets STRESS_SANITIZER empty: they then run under its
 # ASan+UBSan flags instead (the two sanitizers cannot be combined).
 STRESS_SANITIZER = -fsanitize=thread
-WEFT_STRESS_TESTS = stress/stress_loop stress/stress_deque
+WEFT_STRESS_TESTS = stress/stress_loop stress/stress_deque stress/stress_storm \
+	stress/stress_migration stress/stress_wakeup stress/stress_external stress/stress_shutdown
 if HAVE_TSAN
 check_PROGRAMS += $(WEFT_STRESS_TESTS)
 TESTS += $(WEFT_STRESS_TESTS)
@@ -20,3 +21,35 @@ stress_stress_deque_SOURCES = stress/stress_deque.c src/deque.c src/alloc.c
 stress_stress_deque_CFLAGS = $(AM_CFLAGS) -O1 -g $(STRESS_SANITIZER)
 stress_stress_deque_LDFLAGS = $(STRESS_SANITIZER)
 stress_stress_deque_LDADD =
+
+stress_stress_storm_SOURCES = stress/stress_storm.c $(WEFT_SOURCES)
+stress_stress_storm_CFLAGS = $(AM_CFLAGS) -O1 -g $(STRESS_SANITIZER)
+stress_stress_storm_CCASFLAGS = $(AM_CCASFLAGS)
+stress_stress_storm_LDFLAGS = $(STRESS_SANITIZER)
+stress_stress_storm_LDADD = $(CK_LIBS)
+
+stress_stress_migration_SOURCES = stress/stress_migration.c $(WEFT_SOURCES)
+stress_stress_migration_CFLAGS = $(AM_CFLAGS) -O1 -g $(STRESS_SANITIZER)
+stress_stress_migration_CCASFLAGS = $(AM_CCASFLAGS)
+stress_stress_migration_LDFLAGS = $(STRESS_SANITIZER)
+stress_stress_migration_LDADD = $(CK_LIBS)
+
+stress_stress_wakeup_SOURCES = stress/stress_wakeup.c $(WEFT_SOURCES)
+stress_stress_wakeup_CFLAGS = $(AM_CFLAGS) -O1 -g $(STRESS_SANITIZER)
+stress_stress_wakeup_CCASFLAGS = $(AM_CCASFLAGS)
+stress_stress_wakeup_LDFLAGS = $(STRESS_SANITIZER)
+stress_stress_wakeup_LDADD = $(CK_LIBS)
+
+stress_stress_external_SOURCES = stress/stress_external.c $(WEFT_SOURCES)
+stress_stress_external_CFLAGS = $(AM_CFLAGS) -O1 -g $(STRESS_SANITIZER)
+stress_stress_external_CCASFLAGS = $(AM_CCASFLAGS)
+stress_stress_external_LDFLAGS = $(STRESS_SANITIZER)
+stress_stress_external_LDADD = $(CK_LIBS)
+
+stress_stress_shutdown_SOURCES = stress/stress_shutdown.c $(WEFT_SOURCES)
+stress_stress_shutdown_CFLAGS = $(AM_CFLAGS) -O1 -g $(STRESS_SANITIZER)
+stress_stress_shutdown_CCASFLAGS = $(AM_CCASFLAGS)
+stress_stress_shutdown_LDFLAGS = $(STRESS_SANITIZER)
+stress_stress_shutdown_LDADD = $(CK_LIBS)
+
+EXTRA_DIST += stress/README.md
