@@ -284,11 +284,27 @@ __attribute__((noinline)) WEFT_NO_ASAN void weft_fiber_switch(weft_fiber *from, 
     weft_context_switch(&from->context, &to->context);
 }
 
+#if defined(WEFT_BUILT_WITH_TSAN)
+void __tsan_func_exit(void);
+#endif
+
 __attribute__((noinline)) WEFT_NO_ASAN void weft_fiber_exit_to(weft_fiber *from, weft_fiber *to)
 {
     check_canary(from);
     current = to;
     to->resumer = from;
+#if defined(WEFT_BUILT_WITH_TSAN)
+    /* A fiber ends here without unwinding, and its TSan fiber handle is
+     * reused (see tsan_fiber_take). When libweft itself is instrumented the
+     * handle's shadow stack still holds the frames entered on this stack:
+     * fiber_main, the entry (a task's task_fiber_main) and this function,
+     * none of them inlinable (called through pointers, or noinline). Pop
+     * them, or every reuse adds three and TSan's time and memory grow with
+     * the number of tasks. An uninstrumented libweft pushes no frames. */
+    __tsan_func_exit();
+    __tsan_func_exit();
+    __tsan_func_exit();
+#endif
     /* NULL save slot: ASan frees this fiber's fake stack. */
     WEFT_ASAN_START_SWITCH(NULL, to->stack_bottom, to->stack_size_for_asan);
     WEFT_TSAN_SWITCH_TO(to->tsan_fiber);

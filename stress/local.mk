@@ -5,7 +5,8 @@
 # ASan+UBSan flags instead (the two sanitizers cannot be combined).
 STRESS_SANITIZER = -fsanitize=thread
 WEFT_STRESS_TESTS = stress/stress_loop stress/stress_deque stress/stress_storm \
-	stress/stress_migration stress/stress_wakeup stress/stress_external stress/stress_shutdown
+	stress/stress_migration stress/stress_wakeup stress/stress_external stress/stress_shutdown \
+	stress/stress_forkjoin
 if HAVE_TSAN
 check_PROGRAMS += $(WEFT_STRESS_TESTS)
 TESTS += $(WEFT_STRESS_TESTS)
@@ -53,3 +54,9 @@ stress_stress_shutdown_LDFLAGS = $(STRESS_SANITIZER)
 stress_stress_shutdown_LDADD = $(CK_LIBS)
 
 EXTRA_DIST += stress/README.md
+
+stress_stress_forkjoin_SOURCES = stress/stress_forkjoin.c $(WEFT_SOURCES)
+stress_stress_forkjoin_CFLAGS = $(AM_CFLAGS) -O1 -g $(STRESS_SANITIZER)
+stress_stress_forkjoin_CCASFLAGS = $(AM_CCASFLAGS)
+stress_stress_forkjoin_LDFLAGS = $(STRESS_SANITIZER)
+stress_stress_forkjoin_LDADD = $(CK_LIBS)
