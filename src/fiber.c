@@ -16,9 +16,9 @@
 #define WEFT_ALTSTACK_SIZE ((size_t)64 * 1024)
 
 /* Code between the raw context switch and the ASan "finish" call runs while
- * ASan still believes it is on the old stack, so none of it may be
- * instrumented: no redzones, no fake frames. */
-#define WEFT_NO_ASAN __attribute__((no_sanitize_address))
+ * ASan still believes it is on the old stack, so the functions on that path
+ * keep no addressable locals (nothing for ASan to put redzones or fake
+ * frames around): what the finish call reports goes into the fiber itself. */
 
 void (*weft_fiber_overflow_handler)(void *owner, size_t stack_size);
 
@@ -213,19 +213,19 @@ void weft_fiber_thread_fini(weft_fiber *native)
 /* Runs on self's stack right after a switch into it.  ASan needs its finish
  * call before anything else; it also tells us the bounds of the stack we came
  * from, which is how native fibers learn theirs. */
-static WEFT_NO_ASAN void arrived(weft_fiber *self)
+static void arrived(weft_fiber *self)
 {
-    const void *bottom = NULL;
-    size_t size = 0;
-    WEFT_ASAN_FINISH_SWITCH(self->asan_fake_stack, &bottom, &size);
+    self->came_from_bottom = NULL;
+    self->came_from_size = 0;
+    WEFT_ASAN_FINISH_SWITCH(self->asan_fake_stack, &self->came_from_bottom, &self->came_from_size);
     weft_fiber *from = self->resumer;
     if (from != NULL && from->stack_bottom == NULL) {
-        from->stack_bottom = bottom;
-        from->stack_size_for_asan = size;
+        from->stack_bottom = self->came_from_bottom;
+        from->stack_size_for_asan = self->came_from_size;
     }
 }
 
-_Noreturn static WEFT_NO_ASAN void fiber_main(void *arg)
+_Noreturn static void fiber_main(void *arg)
 {
     weft_fiber *self = arg;
     arrived(self); /* asan_fake_stack is still NULL: a first run has none */
@@ -259,7 +259,7 @@ static inline void check_canary(weft_fiber *f)
 
 /* The ASan variant must run code after the raw switch (the finish call).
  * No TSan call here: the two runtimes are never linked together. */
-static __attribute__((noinline)) WEFT_NO_ASAN void switch_with_asan(weft_fiber *from,
+static __attribute__((noinline)) void switch_with_asan(weft_fiber *from,
                                                                     weft_fiber *to)
 {
     WEFT_ASAN_START_SWITCH(&from->asan_fake_stack, to->stack_bottom, to->stack_size_for_asan);
@@ -267,11 +267,11 @@ static __attribute__((noinline)) WEFT_NO_ASAN void switch_with_asan(weft_fiber *
     arrived(from);
 }
 
-/* Small and uninstrumented by ASan (see WEFT_NO_ASAN).  Without ASan nothing
+/* Small, with no addressable locals (see above).  Without ASan nothing
  * follows the raw switch, so it compiles to a tail call: the resumed fiber
  * returns straight to its caller, one return-address misprediction fewer.
  * TSan's call is the last thing before the switch, as TSan requires. */
-__attribute__((noinline)) WEFT_NO_ASAN void weft_fiber_switch(weft_fiber *from, weft_fiber *to)
+__attribute__((noinline)) void weft_fiber_switch(weft_fiber *from, weft_fiber *to)
 {
     check_canary(from);
     current = to;
@@ -288,7 +288,7 @@ __attribute__((noinline)) WEFT_NO_ASAN void weft_fiber_switch(weft_fiber *from, 
 void __tsan_func_exit(void);
 #endif
 
-__attribute__((noinline)) WEFT_NO_ASAN void weft_fiber_exit_to(weft_fiber *from, weft_fiber *to)
+__attribute__((noinline)) void weft_fiber_exit_to(weft_fiber *from, weft_fiber *to)
 {
     check_canary(from);
     current = to;

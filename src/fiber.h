@@ -36,6 +36,8 @@ typedef struct weft_fiber {
     void (*entry)(void *arg);
     void *entry_arg;
     void *owner;                  /* scheduler's task, passed to on_overflow */
+    const void *came_from_bottom; /* written by ASan's finish call on arrival */
+    size_t came_from_size;
     struct weft_fiber *resumer;   /* the fiber that last switched to this one */
     void *altstack;               /* native fibers: our sigaltstack, if any */
     size_t altstack_size;

@@ -98,8 +98,9 @@ static int carve(weft_stack_pool *pool, weft_stack *out)
     return 0;
 }
 
-static WEFT_STACK_NO_ASAN void write_canary(const weft_stack *stack)
+static void write_canary(const weft_stack *stack)
 {
+    weft_sanitizer_unpoison(stack->low, WEFT_STACK_CANARY_BYTES); /* see weft_stack_canary_intact */
     uint64_t *word = (uint64_t *)stack->low;
     for (size_t i = 0; i < WEFT_STACK_CANARY_BYTES / sizeof(uint64_t); i++)
         word[i] = WEFT_STACK_CANARY_WORD;
