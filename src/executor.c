@@ -186,11 +186,7 @@ void weft_executor_poll(weft_executor *executor, weft_worker *worker, bool wait,
         if (timeout_ns < 0) {
             pthread_cond_wait(&executor->work_available, &executor->lock);
         } else {
-            struct timespec deadline;
-            clock_gettime(CLOCK_MONOTONIC, &deadline);
-            int64_t ns = deadline.tv_nsec + timeout_ns % 1000000000;
-            deadline.tv_sec += (time_t)(timeout_ns / 1000000000 + ns / 1000000000);
-            deadline.tv_nsec = (long)(ns % 1000000000);
+            struct timespec deadline = weft_deadline_after(timeout_ns);
             pthread_cond_timedwait(&executor->work_available, &executor->lock, &deadline);
         }
     }

@@ -38,6 +38,16 @@ int64_t weft_clock_ns(void)
     return (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
 }
 
+struct timespec weft_deadline_after(int64_t timeout_ns)
+{
+    struct timespec deadline;
+    clock_gettime(CLOCK_MONOTONIC, &deadline);
+    int64_t ns = deadline.tv_nsec + timeout_ns % 1000000000;
+    deadline.tv_sec += (time_t)(timeout_ns / 1000000000 + ns / 1000000000);
+    deadline.tv_nsec = (long)(ns % 1000000000);
+    return deadline;
+}
+
 int weft_worker_init(weft_worker *worker, weft_executor *executor, unsigned index)
 {
     worker->executor = executor;
@@ -439,13 +449,7 @@ static void park(weft_worker *worker, int64_t timeout_ns)
                           memory_order_relaxed);
     /* Idle: the moment to give back the pages of stacks a burst left. */
     weft_stack_depot_trim(&executor->stack_depot, worker->stacks.page_size);
-    struct timespec deadline;
-    if (timeout_ns >= 0) {
-        clock_gettime(CLOCK_MONOTONIC, &deadline);
-        int64_t ns = deadline.tv_nsec + timeout_ns % 1000000000;
-        deadline.tv_sec += (time_t)(timeout_ns / 1000000000 + ns / 1000000000);
-        deadline.tv_nsec = (long)(ns % 1000000000);
-    }
+    struct timespec deadline = weft_deadline_after(timeout_ns >= 0 ? timeout_ns : 0);
     pthread_mutex_lock(&worker->park_lock);
     while (!worker->notified && !should_leave(worker)) {
         if (timeout_ns < 0) {

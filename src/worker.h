@@ -7,6 +7,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "deque.h"
 #include "spinlock.h"
@@ -94,5 +95,8 @@ void weft_runnable_discard(weft_runnable *runnable);
 
 /* CLOCK_MONOTONIC in nanoseconds. */
 int64_t weft_clock_ns(void);
+/* The CLOCK_MONOTONIC time timeout_ns (>= 0) from now, for condition
+ * variables created with that clock. */
+struct timespec weft_deadline_after(int64_t timeout_ns);
 
 #endif
