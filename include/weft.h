@@ -69,6 +69,10 @@ typedef enum weft_error {
     WEFT_ESHUTDOWN = -1012,   /* the executor is shutting down or shut down */
     WEFT_ETIMEDOUT = -1013,   /* a deadline passed (TimeoutError) */
     WEFT_ESYSTEM = -1014,     /* the operating system refused (thread, mmap...) */
+    WEFT_EQUEUEEMPTY = -1015, /* a non-waiting get from an empty queue (QueueEmpty) */
+    WEFT_EQUEUEFULL = -1016,  /* a non-waiting put into a full queue (QueueFull) */
+    WEFT_EGROUP = -1017,      /* several children of a task group failed (ExceptionGroup) */
+    WEFT_ENOTACQUIRED = -1018, /* "Lock is not acquired." (RuntimeError) */
 } weft_error;
 
 /* A static, human-readable description of code (never NULL): for weft's

@@ -73,7 +73,7 @@ static void append_outcome(text *t, const weft_future *future)
     }
     const char *name = weft_error_name(future->error);
     const char *message = future->error_message;
-    if (future->error <= WEFT_EINVAL && future->error >= WEFT_ESYSTEM)
+    if (future->error <= WEFT_EINVAL && future->error >= WEFT_ENOTACQUIRED)
         append(t, " exception=%s('%s')", name, message ? message : weft_strerror(future->error));
     else if (message != NULL)
         append(t, " exception=%s(%d, '%s')", name, future->error, message);

@@ -145,6 +145,10 @@ const char *weft_strerror(int code)
     case WEFT_ESHUTDOWN: return "executor is shut down";
     case WEFT_ETIMEDOUT: return "deadline exceeded";
     case WEFT_ESYSTEM: return "the operating system refused a resource";
+    case WEFT_EQUEUEEMPTY: return "the queue is empty";
+    case WEFT_EQUEUEFULL: return "the queue is full";
+    case WEFT_EGROUP: return "unhandled errors in a TaskGroup";
+    case WEFT_ENOTACQUIRED: return "Lock is not acquired.";
     default: return "unknown error";
     }
 }
@@ -161,11 +165,15 @@ const char *weft_error_name(int code)
     case WEFT_EREUSED:
     case WEFT_ERUNNING:
     case WEFT_ENOTASK:
-    case WEFT_ESHUTDOWN: return "RuntimeError";
+    case WEFT_ESHUTDOWN:
+    case WEFT_ENOTACQUIRED: return "RuntimeError";
     case WEFT_ECANCELLED: return "CancelledError";
     case WEFT_EINVALSTATE: return "InvalidStateError";
     case WEFT_ETIMEDOUT: return "TimeoutError";
     case WEFT_ESYSTEM: return "OSError";
+    case WEFT_EQUEUEEMPTY: return "QueueEmpty";
+    case WEFT_EQUEUEFULL: return "QueueFull";
+    case WEFT_EGROUP: return "ExceptionGroup";
     default: return "Error";
     }
 }

@@ -53,6 +53,9 @@ bool weft_future_complete(weft_future *future, weft_future_state state, int erro
     WEFT_TSAN_RELEASE(future);
     atomic_store_explicit(&future->state, state, memory_order_release);
     weft_callback_entry *entries = future->callbacks;
+    /* Read before the first wake-up: a woken waiter may free a future that
+     * lives on its stack as soon as it runs. */
+    weft_task *task = future->task;
     future->callbacks = NULL;
     future->callbacks_tail = &future->callbacks;
     weft_spinlock_unlock(&future->lock);
@@ -66,7 +69,7 @@ bool weft_future_complete(weft_future *future, weft_future_state state, int erro
         if (entry->waiter != NULL) {
             weft_task_wake(entry->waiter);
         } else {
-            entry->task = future->task != NULL ? weft_task_retain(future->task) : NULL;
+            entry->task = task != NULL ? weft_task_retain(task) : NULL;
             weft_callback_entry_schedule(entry);
         }
     }

@@ -110,6 +110,16 @@ void weft_task_wake(weft_task *task);
 void weft_task_prepare_wait(weft_task *task);
 void weft_task_switch_out(weft_task *task, weft_task_intent intent);
 
+/* Suspends the running task self until future is done, as `await fut` does
+ * for a plain asyncio Future (a done future: no suspension). Returns 0 once
+ * the future is done (read it with weft_future_outcome), or WEFT_ECANCELLED
+ * with the message recorded when a cancel delivered at the wake-up wins over
+ * the future's outcome (S3). Cancelling self while it waits cancels a plain
+ * future under self's lock, so a future on self's stack stays valid; a
+ * completer must not touch the future after weft_future_complete returns.
+ * Thread: task (self is the running task). */
+int weft_task_await_future(weft_task *self, weft_future *future);
+
 /* The cancellation pending at the start of this step, if any: returns
  * WEFT_ECANCELLED and moves the message into *message, else 0. */
 int weft_task_take_step_cancel(weft_task *task, char **message);

@@ -144,6 +144,19 @@ static int wait_on(weft_task *self, weft_future *future)
     return 0;
 }
 
+int weft_task_await_future(weft_task *self, weft_future *future)
+{
+    if (weft_future_done(future))
+        return 0;
+    weft_task_prepare_wait(self);
+    if (!weft_future_add(future, &self->wakeup)) {
+        /* It completed on another thread in between: no suspension. */
+        atomic_store_explicit(&self->state, WEFT_TASK_RUNNING, memory_order_relaxed);
+        return 0;
+    }
+    return wait_on(self, future);
+}
+
 int weft_await(weft_task *task, void **result)
 {
     weft_task *self = running_task("weft_await");
@@ -172,15 +185,7 @@ int weft_await(weft_task *task, void **result)
         return weft_future_outcome(&task->future, result);
 
     weft_task_retain(task);
-    weft_task_prepare_wait(self);
-    if (!weft_future_add(&task->future, &self->wakeup)) {
-        /* It finished on another worker in between: no suspension. */
-        atomic_store_explicit(&self->state, WEFT_TASK_RUNNING, memory_order_relaxed);
-        int code = weft_future_outcome(&task->future, result);
-        weft_task_release(task);
-        return code;
-    }
-    int code = wait_on(self, &task->future);
+    int code = weft_task_await_future(self, &task->future);
     if (code == 0)
         code = weft_future_outcome(&task->future, result);
     weft_task_release(task);
@@ -251,9 +256,7 @@ int weft_sleep(double seconds)
         weft_handle_release(timer);
         return weft_error_set(WEFT_ENOMEM, "out of memory for a sleep timer");
     }
-    weft_task_prepare_wait(self);
-    weft_future_add(&sleeper, &self->wakeup);
-    int code = wait_on(self, &sleeper);
+    int code = weft_task_await_future(self, &sleeper);
     /* The finally of asyncio.sleep: the timer must not fire later, and if
      * it is firing right now on the worker that owns it, sleeper (on this
      * stack) must outlive that call. */
