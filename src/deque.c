@@ -139,6 +139,18 @@ void *weft_deque_take_oldest(weft_deque *deque)
     }
 }
 
+void *weft_deque_peek_newest(const weft_deque *deque)
+{
+    /* Relaxed is enough: the owner wrote bottom and the slot itself, and a
+     * stale top only lets the caller try a take() that then finds nothing. */
+    int64_t bottom = atomic_load_explicit(&deque->bottom, memory_order_relaxed);
+    int64_t top = atomic_load_explicit(&deque->top, memory_order_relaxed);
+    if (bottom <= top)
+        return NULL;
+    weft_deque_buffer *buffer = atomic_load_explicit(&deque->buffer, memory_order_relaxed);
+    return atomic_load_explicit(slot(buffer, bottom - 1), memory_order_relaxed);
+}
+
 int64_t weft_deque_size(const weft_deque *deque)
 {
     int64_t bottom = atomic_load_explicit(&deque->bottom, memory_order_relaxed);

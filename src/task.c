@@ -71,6 +71,7 @@ void weft_task_launch(weft_executor *executor, weft_task *task, weft_coro *coro)
     task->executor = executor;
     weft_executor_retain(executor);
     task->coro = coro;
+    task->stack_fiber = &task->fiber;
     coro->task = task;
     /* N1/N2: only unnamed tasks take a number (weft follows 3.13 here). */
     if (task->name == NULL)
@@ -139,7 +140,9 @@ static void task_fiber_main(void *arg)
     task->return_value = value;
     task->intent = WEFT_INTENT_FINISH;
     /* Re-read the worker: the task may have migrated while suspended. */
-    weft_fiber_exit_to(&task->fiber, &weft_worker_current()->fiber);
+    weft_worker *worker = weft_worker_current();
+    worker->switched_out = task;
+    weft_fiber_exit_to(&task->fiber, &worker->fiber);
 }
 
 /* The coroutine returned (or never started): decide the final state the
@@ -180,11 +183,9 @@ static void task_finish(weft_task *task, int code, void *value)
     weft_task_release(task); /* the executor's reference */
 }
 
-void weft_task_step(weft_worker *worker, weft_task *task)
+/* S3: a pending cancel replaces whatever this step would deliver. */
+static void deliver_pending_cancel(weft_task *task)
 {
-    atomic_store_explicit(&task->state, WEFT_TASK_RUNNING, memory_order_relaxed);
-
-    /* S3: a pending cancel replaces whatever this step would deliver. */
     weft_spinlock_lock(&task->future.lock);
     if (task->must_cancel) {
         task->must_cancel = false;
@@ -193,19 +194,31 @@ void weft_task_step(weft_worker *worker, weft_task *task)
         task->step_message = weft_strdup(task->cancel_message);
     }
     weft_spinlock_unlock(&task->future.lock);
+}
+
+/* A task cancelled before its first step never runs its body. */
+static bool finish_if_cancelled_before_start(weft_task *task)
+{
+    if (task->step_error != WEFT_ECANCELLED)
+        return false;
+    weft_error_slot *slot = &task->error;
+    weft_free(slot->message);
+    slot->code = WEFT_ECANCELLED;
+    slot->message = task->step_message;
+    task->step_message = NULL;
+    task->step_error = 0;
+    task_finish(task, WEFT_ECANCELLED, NULL);
+    return true;
+}
+
+void weft_task_step(weft_worker *worker, weft_task *task)
+{
+    atomic_store_explicit(&task->state, WEFT_TASK_RUNNING, memory_order_relaxed);
+    deliver_pending_cancel(task);
 
     if (!task->started) {
-        if (task->step_error == WEFT_ECANCELLED) {
-            /* Cancelled before its first step: the body never runs. */
-            weft_error_slot *slot = &task->error;
-            weft_free(slot->message);
-            slot->code = WEFT_ECANCELLED;
-            slot->message = task->step_message;
-            task->step_message = NULL;
-            task->step_error = 0;
-            task_finish(task, WEFT_ECANCELLED, NULL);
+        if (finish_if_cancelled_before_start(task))
             return;
-        }
         if (weft_fiber_start(&task->fiber, &worker->stacks, task_fiber_main, task, task) != 0) {
             weft_free(task->error.message);
             task->error.code = WEFT_ENOMEM;
@@ -218,8 +231,11 @@ void weft_task_step(weft_worker *worker, weft_task *task)
     }
 
     worker->current_task = task;
-    weft_fiber_switch(&worker->fiber, &task->fiber);
+    weft_fiber_switch(&worker->fiber, task->stack_fiber);
     worker->current_task = NULL;
+    /* Usually task itself; another when task ran inline on a fiber whose
+     * owner has since switched away, or the other way round. */
+    task = worker->switched_out;
 
     switch (task->intent) {
     case WEFT_INTENT_FINISH:
@@ -255,7 +271,73 @@ void weft_task_prepare_wait(weft_task *task)
 void weft_task_switch_out(weft_task *task, weft_task_intent intent)
 {
     task->intent = intent;
-    weft_fiber_switch(&task->fiber, &weft_worker_current()->fiber);
+    weft_worker *worker = weft_worker_current();
+    worker->switched_out = task;
+    weft_fiber_switch(task->stack_fiber, &worker->fiber);
+}
+
+/* The awaiting task lends its stack only while at least half of it is free,
+ * so a task run inline keeps at least half the configured stack size and a
+ * chain of inline awaits cannot run off the end. */
+static bool stack_has_room(const weft_fiber *fiber)
+{
+    uintptr_t here = (uintptr_t)__builtin_frame_address(0);
+    uintptr_t low = (uintptr_t)fiber->stack.low;
+    return here > low && here - low >= fiber->stack.size / 2;
+}
+
+bool weft_task_run_inline(weft_task *self, weft_task *task)
+{
+    weft_executor *executor = self->executor;
+    if (executor->config.order != WEFT_ORDER_LIFO || task->executor != executor ||
+        !stack_has_room(self->stack_fiber))
+        return false;
+    weft_worker *worker = weft_worker_current();
+    if (weft_deque_peek_newest(&worker->ready) != &task->runnable)
+        return false;
+    /* self waits on task from here, so a cancel of self reaches task (S8);
+     * a cancel already pending for self takes the usual way (T3). */
+    weft_spinlock_lock(&self->future.lock);
+    bool must_cancel = self->must_cancel;
+    if (!must_cancel)
+        self->waiting_on = &task->future;
+    weft_spinlock_unlock(&self->future.lock);
+    if (must_cancel)
+        return false;
+    /* Only the owner takes from the bottom: the item is task, or NULL if a
+     * thief stole it after the peek. Once taken, nobody else can run it. */
+    weft_runnable *taken = weft_deque_take(&worker->ready);
+    if (taken != NULL && task->started) {
+        /* A task woken from a wait, not a new one: leave it queued. */
+        if (weft_deque_push(&worker->ready, taken) != 0)
+            weft_executor_inject(executor, taken);
+        taken = NULL;
+    }
+    if (taken == NULL) {
+        weft_spinlock_lock(&self->future.lock);
+        self->waiting_on = NULL;
+        weft_spinlock_unlock(&self->future.lock);
+        return false;
+    }
+
+    atomic_store_explicit(&task->state, WEFT_TASK_RUNNING, memory_order_relaxed);
+    deliver_pending_cancel(task);
+    if (!finish_if_cancelled_before_start(task)) {
+        weft_fiber *fiber = self->stack_fiber;
+        void *lender = fiber->owner;
+        fiber->owner = task; /* an overflow now is task's: report its name */
+        task->started = true;
+        task->stack_fiber = fiber;
+        weft_coro_set_state(task->coro, WEFT_CORO_RUNNING);
+        worker->current_task = task;
+        void *value = NULL;
+        int code = task->coro->fn(task->coro->arg, &value);
+        /* task may have suspended, and self resumed on another worker. */
+        weft_worker_current()->current_task = self;
+        fiber->owner = lender;
+        task_finish(task, code, value);
+    }
+    return true;
 }
 
 void weft_task_wake(weft_task *task)

@@ -45,6 +45,9 @@ struct weft_task {
     weft_executor *executor;
     weft_coro *coro;
     weft_fiber fiber;
+    /* The fiber this task's code runs on: &fiber, or, for a task run inline
+     * by the task that awaited it (LIFO mode), that awaiter's fiber. */
+    weft_fiber *stack_fiber;
     bool started;
     weft_task_intent intent;
     int return_code; /* what the coroutine returned (intent FINISH) */
@@ -100,6 +103,12 @@ void weft_task_launch(weft_executor *executor, weft_task *task, weft_coro *coro)
 /* Runs one step of task on worker (called by the worker loop). */
 struct weft_worker;
 void weft_task_step(struct weft_worker *worker, weft_task *task);
+
+/* LIFO mode: if task has not started and is the newest entry of this
+ * worker's deque, takes it and runs it to completion on self's fiber, as a
+ * function call (DESIGN.md section 6), with self waiting on it. Returns
+ * false, having done nothing, when that is not possible. */
+bool weft_task_run_inline(weft_task *self, weft_task *task);
 
 /* Wakes a waiting task: SUSPENDED -> SCHEDULED and queue it, or mark a
  * SUSPENDING task woken early. */

@@ -157,6 +157,24 @@ int weft_task_await_future(weft_task *self, weft_future *future)
     return wait_on(self, future);
 }
 
+/* After task ran inline: a cancel of self that came meanwhile is delivered
+ * as the wake-up step of a suspended await would deliver it (S3, S4). */
+static int finish_inline_await(weft_task *self, weft_task *task, void **result)
+{
+    weft_spinlock_lock(&self->future.lock);
+    self->waiting_on = NULL;
+    bool must_cancel = self->must_cancel;
+    self->must_cancel = false;
+    char *message = must_cancel ? weft_strdup(self->cancel_message) : NULL;
+    weft_spinlock_unlock(&self->future.lock);
+    if (must_cancel) {
+        if (weft_future_state_of(&task->future) != WEFT_FUTURE_CANCELLED)
+            return weft_error_set_owned(WEFT_ECANCELLED, message);
+        weft_free(message);
+    }
+    return weft_future_outcome(&task->future, result);
+}
+
 int weft_await(weft_task *task, void **result)
 {
     weft_task *self = running_task("weft_await");
@@ -183,6 +201,10 @@ int weft_await(weft_task *task, void **result)
     /* T5: a done task is awaited without suspending. */
     if (weft_future_done(&task->future))
         return weft_future_outcome(&task->future, result);
+
+    /* LIFO mode: a task not yet started runs here, as a function call. */
+    if (weft_task_run_inline(self, task))
+        return finish_inline_await(self, task, result);
 
     weft_task_retain(task);
     int code = weft_task_await_future(self, &task->future);

@@ -25,6 +25,9 @@ typedef struct weft_worker {
     weft_stack_pool stacks;
     weft_fiber fiber;       /* the thread's own stack: the loop runs here */
     weft_task *current_task;
+    /* The task whose code just switched back to this worker: the one
+     * stepped, or a task it ran inline that suspended or finished. */
+    weft_task *switched_out;
     /* Pending tasks created on this worker (all_tasks): a spinlock per
      * worker keeps spawning off any shared lock; a task that finishes on
      * another worker takes this lock to leave the list. */

@@ -50,7 +50,7 @@ static int overflow_into_canary(void *arg, void **result)
 {
     (void)arg;
     (void)result;
-    fill_large_buffer((uintptr_t)weft_current_task()->fiber.stack.low);
+    fill_large_buffer((uintptr_t)weft_current_task()->stack_fiber->stack.low);
     weft_yield();
     return 0;
 }
