@@ -24,7 +24,7 @@ void (*weft_fiber_overflow_handler)(void *owner, size_t stack_size);
 
 /* Written before every switch by the switching side, on the thread the
  * target will run on, so nothing needs to re-read it after the switch. */
-static _Thread_local weft_fiber *current;
+static _Thread_local weft_fiber *current __attribute__((tls_model("initial-exec")));
 
 static size_t guard_size;                 /* page size, set with the handler */
 static struct sigaction previous_segv, previous_bus;

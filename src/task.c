@@ -10,6 +10,7 @@
 #include "alloc.h"
 #include "executor.h"
 #include "worker.h"
+#include "worker_cache.h"
 
 /* Process-wide, like asyncio's _task_name_counter (N1). */
 static atomic_uint_fast64_t task_counter;
@@ -51,10 +52,10 @@ weft_task *weft_task_current_internal(void)
 
 weft_task *weft_task_alloc(const char *name)
 {
-    weft_task *task = weft_calloc(1, sizeof(*task));
+    weft_task *task = weft_task_memory_take(sizeof(*task));
     char *name_copy = NULL;
     if (task == NULL || (name != NULL && (name_copy = weft_strdup(name)) == NULL)) {
-        weft_free(task);
+        weft_task_memory_give(task);
         weft_error_set(WEFT_ENOMEM, "out of memory creating a task");
         return NULL;
     }
@@ -69,7 +70,7 @@ void weft_task_launch(weft_executor *executor, weft_task *task, weft_coro *coro)
     atomic_init(&task->state, WEFT_TASK_SCHEDULED);
     atomic_init(&task->references, 2); /* the caller's and the executor's */
     task->executor = executor;
-    weft_executor_retain(executor);
+    weft_executor_take_task_reference(executor);
     task->coro = coro;
     task->stack_fiber = &task->fiber;
     coro->task = task;
@@ -124,8 +125,8 @@ void weft_task_release(weft_task *task)
     weft_free(task->name);
     weft_error_slot_clear(&task->error);
     weft_coro_destroy(task->coro);
-    weft_free(task);
-    weft_executor_release(executor);
+    weft_task_memory_give(task);
+    weft_executor_give_task_reference(executor);
 }
 
 /* ------------------------------------------------------------------ */

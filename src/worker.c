@@ -13,8 +13,13 @@
 #include "future.h"
 #include "handle.h"
 #include "task.h"
+#include "worker_cache.h"
 
-static _Thread_local weft_worker *current_worker;
+/* initial-exec: one thread-pointer-relative load instead of a
+ * __tls_get_addr call on every access (it is read on every spawn, await and
+ * switch). The pointer fits in the static TLS surplus glibc keeps for
+ * libraries, so a dlopen()ed libweft still loads. */
+static _Thread_local weft_worker *current_worker __attribute__((tls_model("initial-exec")));
 
 /* Not inlined, with a compiler barrier: code on a task's stack calls this
  * after every switch, and the task may have moved to another thread, so the
@@ -84,6 +89,7 @@ void weft_worker_destroy(weft_worker *worker)
     while ((runnable = weft_deque_take_oldest(&worker->ready)) != NULL)
         weft_runnable_discard(runnable);
     weft_deque_destroy(&worker->ready);
+    weft_worker_cache_flush(worker);
     weft_timer_heap_destroy(&worker->timers);
     weft_stack_pool_destroy(&worker->stacks);
     pthread_mutex_destroy(&worker->park_lock);

@@ -38,6 +38,11 @@ typedef struct weft_worker {
      * ready, so a yield gives others a turn (owner only). */
     weft_task *yielded_head, *yielded_tail;
     bool stopping;          /* loop.stop(): finish this iteration, then return */
+    /* Owner-only caches (worker_cache.c): recycled task memory and a batch
+     * of references to the executor for the tasks created here. */
+    void *free_tasks;
+    unsigned free_task_count;
+    unsigned cached_references;
 
     /* Multi-worker mode. */
     pthread_t thread;
