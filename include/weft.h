@@ -156,7 +156,8 @@ weft_task *weft_task_create(weft_coro *coro, const char *name);
 weft_task *weft_spawn_named(weft_fn fn, void *arg, const char *name, const char *file, int line);
 
 /* Reference counting. Retain returns task. Release frees the task once the
- * last reference is gone (both accept NULL and do nothing) (the executor holds one while it is pending). A
+ * last reference is gone (the executor holds one while it is pending); both
+ * accept NULL and do nothing. A
  * failed task whose error nobody retrieved is reported then, as asyncio's
  * "Task exception was never retrieved". Thread: any. */
 weft_task *weft_task_retain(weft_task *task);
@@ -168,7 +169,13 @@ void weft_task_release(weft_task *task);
  * calling task is cancelled while waiting, the cancellation is passed on to
  * the awaited task (asyncio semantics) and the outcome is whatever that task
  * ends with. Errors: WEFT_EINVAL, WEFT_ENOTASK, WEFT_EAWAITSELF (delivered
- * after one hop, as asyncio does). Thread: task. */
+ * after one hop, as asyncio does). Thread: task.
+ * In LIFO order (WEFT_ORDER_LIFO), a task that has not started yet and is
+ * the newest work of the calling worker runs at once on the caller's stack,
+ * as a function call (it is still its own task: name, current task, outcome
+ * and cancellation are its own). It then has at least half of the stack
+ * size; the caller lends its stack only while half of it is free. Never in
+ * FIFO order, which keeps asyncio's order. */
 int weft_await(weft_task *task, void **result);
 
 /* Runs a fresh coroutine inline in the calling task, like `await coro()`:

@@ -63,6 +63,26 @@ weft_task *weft_task_alloc(const char *name)
     return task;
 }
 
+/* Numbers come from the process-wide counter one at a time with one worker,
+ * so a single loop numbers in creation order as asyncio does (N1). With
+ * several workers that counter would be a contended line on every spawn:
+ * each worker takes a block of numbers instead, so numbers stay unique but
+ * follow creation order only per worker. */
+enum { TASK_NUMBER_BLOCK = 1024 };
+
+static uint64_t next_task_number(weft_executor *executor)
+{
+    weft_worker *worker = weft_worker_current();
+    if (executor->worker_count == 1 || worker == NULL || worker->executor != executor)
+        return atomic_fetch_add_explicit(&task_counter, 1, memory_order_relaxed) + 1;
+    if (worker->next_number == worker->end_number) {
+        worker->next_number =
+            atomic_fetch_add_explicit(&task_counter, TASK_NUMBER_BLOCK, memory_order_relaxed) + 1;
+        worker->end_number = worker->next_number + TASK_NUMBER_BLOCK;
+    }
+    return worker->next_number++;
+}
+
 void weft_task_launch(weft_executor *executor, weft_task *task, weft_coro *coro)
 {
     task->runnable.kind = WEFT_RUNNABLE_TASK_STEP;
@@ -76,7 +96,7 @@ void weft_task_launch(weft_executor *executor, weft_task *task, weft_coro *coro)
     coro->task = task;
     /* N1/N2: only unnamed tasks take a number (weft follows 3.13 here). */
     if (task->name == NULL)
-        task->number = atomic_fetch_add_explicit(&task_counter, 1, memory_order_relaxed) + 1;
+        task->number = next_task_number(executor);
     task->file = coro->file;
     task->line = coro->line;
     task->wakeup.waiter = task;

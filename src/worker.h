@@ -43,6 +43,7 @@ typedef struct weft_worker {
     void *free_tasks;
     unsigned free_task_count;
     unsigned cached_references;
+    uint64_t next_number, end_number; /* a block of Task-N numbers (task.c) */
 
     /* Multi-worker mode. */
     pthread_t thread;
