@@ -96,6 +96,19 @@ void weft_worker_destroy(weft_worker *worker)
     pthread_cond_destroy(&worker->park_signal);
 }
 
+/* Work a worker pushes on its own deque is never lost: that worker stays
+ * awake until its deque is empty. Waking a sleeper for it is only a bid for
+ * parallelism, so relaxed loads decide, and the full protocol (RMWs on the
+ * shared counters, see below) runs only when a sleeper seems to be there
+ * and nobody searching. A fork-join run pushes into an empty deque on
+ * almost every spawn; RMWs there made the counters' line bounce between
+ * cores and two workers slower than one. */
+static bool worth_waking_someone(weft_executor *executor)
+{
+    return atomic_load_explicit(&executor->sleepers, memory_order_relaxed) != 0 &&
+           atomic_load_explicit(&executor->searching, memory_order_relaxed) == 0;
+}
+
 void weft_schedule(weft_executor *executor, weft_runnable *runnable)
 {
     WEFT_TSAN_RELEASE(runnable);
@@ -103,7 +116,7 @@ void weft_schedule(weft_executor *executor, weft_runnable *runnable)
     if (worker != NULL && worker->executor == executor) {
         bool was_empty = weft_deque_size(&worker->ready) == 0;
         if (weft_deque_push(&worker->ready, runnable) == 0) {
-            if (was_empty && executor->worker_count > 1)
+            if (was_empty && executor->worker_count > 1 && worth_waking_someone(executor))
                 weft_executor_notify_work(executor);
             return;
         }
@@ -279,6 +292,11 @@ size_t weft_worker_run_once(weft_worker *worker)
  * The same holds for a searcher that gives up (its decrement of
  * `searching` is an RMW too). No standalone fences: ThreadSanitizer checks
  * the real argument.
+ *
+ * That argument is needed where the publisher does not run the work itself:
+ * the inject queue. A worker's push onto its own deque checks the counters
+ * with relaxed loads first (worth_waking_someone): a sleeper missed there
+ * delays parallelism, never the work.
  *
  * Cost: only a push into an empty deque notifies. Work pushed behind it is
  * found by the worker that was woken, which, being the last searcher to
