@@ -63,17 +63,17 @@ weft_task *weft_task_alloc(const char *name)
     return task;
 }
 
-/* Numbers come from the process-wide counter one at a time with one worker,
- * so a single loop numbers in creation order as asyncio does (N1). With
- * several workers that counter would be a contended line on every spawn:
- * each worker takes a block of numbers instead, so numbers stay unique but
- * follow creation order only per worker. */
+/* Numbers come from the process-wide counter one at a time in FIFO order,
+ * so a single loop numbers in creation order as asyncio does (N1). In LIFO
+ * order (several workers by default) that counter would be an RMW on a
+ * shared line on every spawn: each worker takes a block of numbers instead,
+ * so numbers stay unique but follow creation order only per worker. */
 enum { TASK_NUMBER_BLOCK = 1024 };
 
 static uint64_t next_task_number(weft_executor *executor)
 {
     weft_worker *worker = weft_worker_current();
-    if (executor->worker_count == 1 || worker == NULL || worker->executor != executor)
+    if (executor->config.order != WEFT_ORDER_LIFO || worker == NULL || worker->executor != executor)
         return atomic_fetch_add_explicit(&task_counter, 1, memory_order_relaxed) + 1;
     if (worker->next_number == worker->end_number) {
         worker->next_number =
