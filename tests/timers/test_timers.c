@@ -8,8 +8,9 @@
  *     (figures printed);
  *   - CPU time of an otherwise idle 4-worker executor while tasks sleep
  *     300 ms: under 10% of the wall time, and the workers parked (stats);
- *   - call_later from worker A fires while A is idle and another worker is
- *     busy;
+ *   - call_later from worker A fires on A while A is idle and another worker
+ *     is busy; call_later/call_at timers of each worker run in (deadline,
+ *     scheduling) order, cancelled ones never, none before its deadline;
  *   - many tasks sleeping random 0-20 ms several times: every sleep wakes,
  *     none early (exact accounting).
  * Timing bounds are generous: the machine may be a loaded 2-core VM.
@@ -550,7 +551,194 @@ static void timer_fires_on_idle_owner_4_workers(void **state)
 }
 
 /* ------------------------------------------------------------------ */
-/* 4. Executor-wide: random sleeps, exact accounting                  */
+/* 4. Deadline order of each worker's timers; cancel                  */
+/* ------------------------------------------------------------------ */
+
+enum { GROUPS = 4, PER_GROUP = 120, SLOTS = 13 };
+#define SLOT_S 0.0003
+
+typedef struct timer_record {
+    int group, index;
+    double when;               /* weft_handle_when */
+    bool cancelled;            /* by the scheduling task */
+    atomic_int runs;
+    atomic_int ticket;         /* global run order */
+    atomic_int thread;
+    _Atomic double ran_at;     /* weft_time() in the callback */
+} timer_record;
+
+static timer_record timers[GROUPS][PER_GROUP];
+static int group_owner[GROUPS];
+static atomic_int next_ticket;
+
+static int order_timer_fired(void *arg)
+{
+    timer_record *t = arg;
+    atomic_store(&t->ran_at, weft_time(NULL));
+    atomic_store(&t->thread, this_thread());
+    atomic_store(&t->ticket, atomic_fetch_add(&next_ticket, 1));
+    atomic_fetch_add(&t->runs, 1);
+    return 0;
+}
+
+static void busy_wait_until(double when)
+{
+    while (weft_time(NULL) < when)
+        ;
+}
+
+/* Schedules PER_GROUP timers over SLOTS deadlines (ties among the call_at
+ * ones), half by call_at and half by call_later, on this task's worker;
+ * cancels two thirds at once (enough for the heap's rebuild rule) and a few
+ * more once they are due; then stays busy past every deadline, so that
+ * many come due in one loop iteration, and sleeps while they run. */
+static int timer_group(void *arg, void **result)
+{
+    (void)result;
+    int g = IV(arg);
+    weft_executor *executor = weft_executor_current();
+    int owner = this_thread();
+    group_owner[g] = owner;
+    weft_handle *handles[PER_GROUP];
+    double base = weft_time(executor) + 0.002, last = base;
+    for (int k = 0; k < PER_GROUP; k++) {
+        timer_record *t = &timers[g][k];
+        t->group = g;
+        t->index = k;
+        double when = base + (double)((k * 7) % SLOTS) * SLOT_S;
+        int rc = k % 2 == 0
+                     ? weft_call_at(executor, when, order_timer_fired, t, &handles[k])
+                     : weft_call_later(executor, when - weft_time(executor), order_timer_fired, t,
+                                       &handles[k]);
+        TEXPECT(rc == 0, "scheduling timer %d failed", k);
+        t->when = weft_handle_when(handles[k]);
+        if (t->when > last)
+            last = t->when;
+        if (k % 3 != 0) {
+            TEXPECT(weft_handle_cancel(handles[k]) == 0, "cancel failed");
+            t->cancelled = true;
+        }
+    }
+    TEXPECT(this_thread() == owner, "scheduling moved thread");
+    busy_wait_until(last + 0.001);
+    for (int k = 0; k < PER_GROUP; k += 9) { /* due, but not yet run: cancel still wins */
+        TEXPECT(weft_handle_cancel(handles[k]) == 0, "late cancel failed");
+        timers[g][k].cancelled = true;
+    }
+    for (int k = 0; k < PER_GROUP; k++) {
+        TEXPECT(weft_handle_cancelled(handles[k]) == timers[g][k].cancelled,
+                "handle %d cancelled state", k);
+        weft_handle_release(handles[k]);
+    }
+    /* Every live timer runs (on this worker or a thief), then we return. */
+    int expected = 0;
+    for (int k = 0; k < PER_GROUP; k++)
+        expected += !timers[g][k].cancelled;
+    for (int i = 0; i < 2000; i++) {
+        int ran = 0;
+        for (int k = 0; k < PER_GROUP; k++)
+            ran += atomic_load(&timers[g][k].runs);
+        if (ran >= expected)
+            break;
+        weft_sleep(0.0005);
+    }
+    weft_sleep(0.002); /* a cancelled timer that wrongly runs has its chance */
+    return 0;
+}
+
+static int order_main(void *arg, void **result)
+{
+    (void)arg;
+    (void)result;
+    weft_task *tasks[GROUPS];
+    for (int g = 0; g < GROUPS; g++)
+        tasks[g] = weft_spawn(timer_group, PV(g));
+    for (int g = 0; g < GROUPS; g++) {
+        TEXPECT(tasks[g] != NULL && weft_await(tasks[g], NULL) == 0, "group %d failed", g);
+        weft_task_release(tasks[g]);
+    }
+    return 0;
+}
+
+static int compare_ticket(const void *a, const void *b)
+{
+    timer_record *x = *(timer_record *const *)a, *y = *(timer_record *const *)b;
+    return atomic_load(&x->ticket) - atomic_load(&y->ticket);
+}
+
+static void timer_order(unsigned workers, weft_order order)
+{
+    memset(timers, 0, sizeof timers);
+    atomic_store(&next_ticket, 0);
+    weft_config config = config_for(workers, order);
+    assert_int_equal(weft_run_with(&config, weft_coro_new(order_main, NULL), NULL), 0);
+    ucheck_expectations();
+    int owners_distinct = 0, on_owner = 0, stolen = 0, live = 0;
+    for (int g = 0; g < GROUPS; g++) {
+        bool seen = false;
+        for (int h = 0; h < g; h++)
+            seen |= group_owner[h] == group_owner[g];
+        owners_distinct += !seen;
+        timer_record *ran[PER_GROUP];
+        int n = 0;
+        for (int k = 0; k < PER_GROUP; k++) {
+            timer_record *t = &timers[g][k];
+            int runs = atomic_load(&t->runs);
+            if (t->cancelled) {
+                if (runs != 0)
+                    fail_msg("group %d: cancelled timer %d ran", g, k);
+                continue;
+            }
+            live++;
+            if (runs != 1)
+                fail_msg("group %d: timer %d ran %d times", g, k, runs);
+            if (atomic_load(&t->ran_at) < t->when)
+                fail_msg("group %d: timer %d ran %.6f s early", g, k,
+                         t->when - atomic_load(&t->ran_at));
+            if (atomic_load(&t->thread) == group_owner[g])
+                ran[n++] = t;
+            else
+                stolen++;
+        }
+        on_owner += n;
+        /* What the owning worker ran itself, it ran in (deadline, call) order. */
+        qsort(ran, (size_t)n, sizeof ran[0], compare_ticket);
+        for (int i = 1; i < n; i++) {
+            bool in_order = ran[i - 1]->when < ran[i]->when ||
+                            (ran[i - 1]->when == ran[i]->when && ran[i - 1]->index < ran[i]->index);
+            if (!in_order)
+                fail_msg("group %d (%u workers): timer %d (when %.6f) ran after timer %d "
+                         "(when %.6f) on its worker", g, workers, ran[i]->index, ran[i]->when,
+                         ran[i - 1]->index, ran[i - 1]->when);
+        }
+    }
+    printf("[ timers   ] timer order, %u workers, %s: %d groups on %d threads, %d live timers: "
+           "%d run by their worker in order, %d by other workers\n",
+           workers, order == WEFT_ORDER_FIFO ? "FIFO" : "LIFO", GROUPS, owners_distinct, live,
+           on_owner, stolen);
+    assert_true(on_owner >= 2); /* something to order */
+}
+
+static void timers_keep_deadline_order_per_worker_2_workers(void **state)
+{
+    (void)state;
+    timer_order(2, WEFT_ORDER_DEFAULT);
+}
+
+static void timers_keep_deadline_order_per_worker_4_workers(void **state)
+{
+    (void)state;
+    timer_order(4, WEFT_ORDER_DEFAULT);
+}
+
+static void timers_keep_deadline_order_per_worker_fifo(void **state)
+{
+    (void)state;
+    timer_order(2, WEFT_ORDER_FIFO);
+}
+
+/* ------------------------------------------------------------------ */
+/* 5. Executor-wide: random sleeps, exact accounting                  */
 /* ------------------------------------------------------------------ */
 
 enum { WIDE_TASKS = 64, WIDE_SLEEPS = 6, WIDE_WORKERS = 4 };
@@ -669,6 +857,9 @@ int main(void)
         WTEST(idle_workers_sleep_run_with),
         WTEST(timer_fires_on_idle_owner_2_workers),
         WTEST(timer_fires_on_idle_owner_4_workers),
+        WTEST(timers_keep_deadline_order_per_worker_2_workers),
+        WTEST(timers_keep_deadline_order_per_worker_4_workers),
+        WTEST(timers_keep_deadline_order_per_worker_fifo),
         WTEST(executor_wide_random_sleeps),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
