@@ -4,7 +4,7 @@
  * spinning. Checked with 2 and 4 workers, under weft_run_with and on an
  * explicit executor:
  *   - lateness of 200 sleeps of 2-5 ms by tasks that are made to migrate
- *     between sleeps: none early, median under 1 ms, max under 50 ms
+ *     between sleeps: none early, median under 1 ms, max under 100 ms
  *     (figures printed);
  *   - CPU time of an otherwise idle 4-worker executor while tasks sleep
  *     300 ms: under 10% of the wall time, and the workers parked (stats);
@@ -13,7 +13,9 @@
  *     scheduling) order, cancelled ones never, none before its deadline;
  *   - many tasks sleeping random 0-20 ms several times: every sleep wakes,
  *     none early (exact accounting).
- * Timing bounds are generous: the machine may be a loaded 2-core VM.
+ * Timing bounds are generous: the machine may be a loaded 2-core VM (with
+ * make check of other trees beside, single sleeps were seen 40 ms late while
+ * medians stayed near 0.2 ms). A lost timer shows as a hang or as seconds.
  *
  * Tasks run on several threads at once, so expectations inside tasks and
  * callbacks go through texpect() (a mutex around unit.h's recorder). */
@@ -45,6 +47,9 @@ __attribute__((format(printf, 4, 5))) static bool texpect(bool ok, const char *f
     return false;
 }
 #define TEXPECT(cond, ...) texpect((cond), __FILE__, __LINE__, __VA_ARGS__)
+
+/* The most any one wake-up may be late. */
+#define LATE_MAX_NS 100000000LL
 
 static int64_t now_ns(void)
 {
@@ -244,8 +249,8 @@ static void lateness_check(const char *what, unsigned workers)
     assert_true(l.min >= 0);
     if (l.median >= 1000000)
         fail_msg("median lateness %.3f ms, expected under 1 ms", l.median / 1e6);
-    if (l.max >= 50000000)
-        fail_msg("max lateness %.3f ms, expected under 50 ms", l.max / 1e6);
+    if (l.max >= LATE_MAX_NS)
+        fail_msg("max lateness %.3f ms, expected under %.0f ms", l.max / 1e6, LATE_MAX_NS / 1e6);
     /* The point is sleeping after a migration: it must have happened. */
     if (atomic_load(&moved_between_sleeps) + atomic_load(&woke_elsewhere) == 0)
         fail_msg("no task ever changed thread between or across sleeps");
@@ -516,7 +521,7 @@ static int owner_idle_main(void *arg, void **result)
         TEXPECT(fired - scheduled >= (int64_t)(OWNER_DELAY_S * 1e9),
                 "round %d: the timer fired %lld ns early", r,
                 (long long)((int64_t)(OWNER_DELAY_S * 1e9) - (fired - scheduled)));
-        TEXPECT(fired - scheduled < (int64_t)(OWNER_DELAY_S * 1e9) + 50000000,
+        TEXPECT(fired - scheduled < (int64_t)(OWNER_DELAY_S * 1e9) + LATE_MAX_NS,
                 "round %d: the timer fired %.3f ms late", r,
                 (fired - scheduled - OWNER_DELAY_S * 1e9) / 1e6);
         /* Only its owner moves a due timer to the ready queue, so firing on
@@ -805,8 +810,8 @@ static void executor_wide_random_sleeps(void **state)
     assert_int_equal(woken, WIDE_TASKS * WIDE_SLEEPS);
     assert_int_equal(l.count, WIDE_TASKS * WIDE_SLEEPS);
     assert_true(l.min >= 0);
-    if (l.max >= 100000000)
-        fail_msg("max lateness %.3f ms, expected under 100 ms", l.max / 1e6);
+    if (l.max >= LATE_MAX_NS)
+        fail_msg("max lateness %.3f ms, expected under %.0f ms", l.max / 1e6, LATE_MAX_NS / 1e6);
 }
 
 /* ------------------------------------------------------------------ */
