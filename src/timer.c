@@ -94,6 +94,18 @@ weft_handle *weft_timer_heap_pop(weft_timer_heap *heap)
     return top;
 }
 
+size_t weft_timer_heap_pop_due(weft_timer_heap *heap, int64_t end_ns, weft_handle ***due)
+{
+    size_t n = 0;
+    while (heap->count > 0 && heap->items[0]->when_ns < end_ns) {
+        weft_handle *top = weft_timer_heap_pop(heap);
+        heap->items[heap->count] = top; /* the slot this pop freed */
+        n++;
+    }
+    *due = heap->items + heap->count;
+    return n;
+}
+
 void weft_timer_heap_note_cancelled(weft_timer_heap *heap)
 {
     heap->cancelled++;

@@ -23,6 +23,11 @@ void weft_timer_heap_destroy(weft_timer_heap *heap);
 int weft_timer_heap_push(weft_timer_heap *heap, weft_handle *handle); /* 0 or -1 */
 weft_handle *weft_timer_heap_peek(const weft_timer_heap *heap);
 weft_handle *weft_timer_heap_pop(weft_timer_heap *heap);
+/* Pops every handle due before end_ns and returns how many, n. They are
+ * left in the slots the pops freed at the end of the heap's array (as in
+ * heapsort): (*due)[n - 1] is the earliest, (*due)[0] the latest, in
+ * (deadline, sequence) order. Valid until the next push. */
+size_t weft_timer_heap_pop_due(weft_timer_heap *heap, int64_t end_ns, weft_handle ***due);
 /* A handle in the heap was cancelled (counted for the rebuild rule). */
 void weft_timer_heap_note_cancelled(weft_timer_heap *heap);
 /* asyncio L2.1: drop cancelled handles at the head, or rebuild the whole

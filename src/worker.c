@@ -242,17 +242,21 @@ size_t weft_worker_run_once(weft_worker *worker)
     /* L2.3: the "selector": work injected from other threads. */
     weft_executor_poll(executor, worker, timeout_ns != 0, timeout_ns);
 
-    /* L2.4: due timers go to the tail, in (deadline, sequence) order. The
-     * clock is read only when there are timers. */
-    weft_handle *head = weft_timer_heap_peek(timers);
-    if (head != NULL) {
-        int64_t end = weft_clock_ns() + 1; /* asyncio's clock_resolution, 1 ns */
-        while ((head = weft_timer_heap_peek(timers)) != NULL && head->when_ns < end) {
-            weft_timer_heap_pop(timers);
-            if (weft_handle_is_cancelled(head))
-                weft_handle_release(head);
+    /* L2.4: due timers go to the tail, and this worker runs them in
+     * (deadline, sequence) order: in FIFO order it takes the oldest, so the
+     * earliest is pushed first; in LIFO order it takes the newest, so the
+     * earliest is pushed last. The clock is read only when there are timers. */
+    if (weft_timer_heap_peek(timers) != NULL) {
+        weft_handle **due;
+        /* asyncio's clock_resolution, 1 ns */
+        size_t count = weft_timer_heap_pop_due(timers, weft_clock_ns() + 1, &due);
+        bool latest_first = executor->config.order == WEFT_ORDER_LIFO;
+        for (size_t i = 0; i < count; i++) {
+            weft_handle *handle = latest_first ? due[i] : due[count - 1 - i];
+            if (weft_handle_is_cancelled(handle))
+                weft_handle_release(handle);
             else
-                weft_schedule(executor, &head->runnable);
+                weft_schedule(executor, &handle->runnable);
         }
     }
 

@@ -12,42 +12,42 @@ check_PROGRAMS += $(WEFT_STRESS_TESTS)
 TESTS += $(WEFT_STRESS_TESTS)
 endif
 
-stress_stress_loop_SOURCES = stress/stress_loop.c $(WEFT_SOURCES)
+stress_stress_loop_SOURCES = stress/stress_loop.c stress/stress.h $(WEFT_SOURCES)
 stress_stress_loop_CFLAGS = $(AM_CFLAGS) -O1 -g $(STRESS_SANITIZER)
 stress_stress_loop_CCASFLAGS = $(AM_CCASFLAGS)
 stress_stress_loop_LDFLAGS = $(STRESS_SANITIZER)
 stress_stress_loop_LDADD = $(CK_LIBS)
 
-stress_stress_deque_SOURCES = stress/stress_deque.c src/deque.c src/alloc.c
+stress_stress_deque_SOURCES = stress/stress_deque.c stress/stress.h src/deque.c src/alloc.c
 stress_stress_deque_CFLAGS = $(AM_CFLAGS) -O1 -g $(STRESS_SANITIZER)
 stress_stress_deque_LDFLAGS = $(STRESS_SANITIZER)
 stress_stress_deque_LDADD =
 
-stress_stress_storm_SOURCES = stress/stress_storm.c $(WEFT_SOURCES)
+stress_stress_storm_SOURCES = stress/stress_storm.c stress/stress.h $(WEFT_SOURCES)
 stress_stress_storm_CFLAGS = $(AM_CFLAGS) -O1 -g $(STRESS_SANITIZER)
 stress_stress_storm_CCASFLAGS = $(AM_CCASFLAGS)
 stress_stress_storm_LDFLAGS = $(STRESS_SANITIZER)
 stress_stress_storm_LDADD = $(CK_LIBS)
 
-stress_stress_migration_SOURCES = stress/stress_migration.c $(WEFT_SOURCES)
+stress_stress_migration_SOURCES = stress/stress_migration.c stress/stress.h $(WEFT_SOURCES)
 stress_stress_migration_CFLAGS = $(AM_CFLAGS) -O1 -g $(STRESS_SANITIZER)
 stress_stress_migration_CCASFLAGS = $(AM_CCASFLAGS)
 stress_stress_migration_LDFLAGS = $(STRESS_SANITIZER)
 stress_stress_migration_LDADD = $(CK_LIBS)
 
-stress_stress_wakeup_SOURCES = stress/stress_wakeup.c $(WEFT_SOURCES)
+stress_stress_wakeup_SOURCES = stress/stress_wakeup.c stress/stress.h $(WEFT_SOURCES)
 stress_stress_wakeup_CFLAGS = $(AM_CFLAGS) -O1 -g $(STRESS_SANITIZER)
 stress_stress_wakeup_CCASFLAGS = $(AM_CCASFLAGS)
 stress_stress_wakeup_LDFLAGS = $(STRESS_SANITIZER)
 stress_stress_wakeup_LDADD = $(CK_LIBS)
 
-stress_stress_external_SOURCES = stress/stress_external.c $(WEFT_SOURCES)
+stress_stress_external_SOURCES = stress/stress_external.c stress/stress.h $(WEFT_SOURCES)
 stress_stress_external_CFLAGS = $(AM_CFLAGS) -O1 -g $(STRESS_SANITIZER)
 stress_stress_external_CCASFLAGS = $(AM_CCASFLAGS)
 stress_stress_external_LDFLAGS = $(STRESS_SANITIZER)
 stress_stress_external_LDADD = $(CK_LIBS)
 
-stress_stress_shutdown_SOURCES = stress/stress_shutdown.c $(WEFT_SOURCES)
+stress_stress_shutdown_SOURCES = stress/stress_shutdown.c stress/stress.h $(WEFT_SOURCES)
 stress_stress_shutdown_CFLAGS = $(AM_CFLAGS) -O1 -g $(STRESS_SANITIZER)
 stress_stress_shutdown_CCASFLAGS = $(AM_CCASFLAGS)
 stress_stress_shutdown_LDFLAGS = $(STRESS_SANITIZER)
@@ -55,7 +55,7 @@ stress_stress_shutdown_LDADD = $(CK_LIBS)
 
 EXTRA_DIST += stress/README.md
 
-stress_stress_forkjoin_SOURCES = stress/stress_forkjoin.c $(WEFT_SOURCES)
+stress_stress_forkjoin_SOURCES = stress/stress_forkjoin.c stress/stress.h $(WEFT_SOURCES)
 stress_stress_forkjoin_CFLAGS = $(AM_CFLAGS) -O1 -g $(STRESS_SANITIZER)
 stress_stress_forkjoin_CCASFLAGS = $(AM_CCASFLAGS)
 stress_stress_forkjoin_LDFLAGS = $(STRESS_SANITIZER)

@@ -20,23 +20,22 @@
  *  - items are pointers to plain (non-atomic) records written before the
  *    push and read/written by whoever takes them, so a missing
  *    release/acquire, or an item taken twice, is a ThreadSanitizer data race.
- * Prints the counts and `1 passed, 0 failed` (exit 0), or what failed (exit 1).
- * Options: [N] [seed]. */
+ * Every check runs to the end of the run (the first 20 failures are
+ * printed), then the verdict: `1 passed, 0 failed` (exit 0), or what failed
+ * (exit 1); a ThreadSanitizer report fails the run too, and a watchdog fails
+ * it after 120 s. Options: [N] [seed]. */
 #include <inttypes.h>
-#include <pthread.h>
 #include <sched.h>
-#include <stdatomic.h>
-#include <stdbool.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <time.h>
 
 #include "deque.h"
+
+#define STRESS_PROGRAM "stress_deque"
+#include "stress.h"
 
 #define THIEVES 3
 #define DEFAULT_ITEMS 2000000
 #define ROUND_ITEMS 50000 /* items per round (fresh deque of capacity 16) */
+#define LIMIT_S 120
 
 typedef struct item {
     int64_t id;     /* written by the owner before the push */
@@ -51,27 +50,6 @@ static weft_deque deques[2];         /* round r uses deques[r & 1] */
 static atomic_int_fast64_t round_no; /* published with release after init */
 static atomic_int_fast64_t acked[THIEVES]; /* round each thief is now in */
 static atomic_bool done;
-static atomic_int failures;
-
-/* Under ThreadSanitizer, count its reports so that a race fails the run
- * here too, not only through TSan's exit code (66). TSan calls this weak
- * hook for every report it prints. */
-#if defined(__SANITIZE_THREAD__)
-#define UNDER_TSAN 1
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define UNDER_TSAN 1
-#endif
-#endif
-static atomic_int tsan_reports;
-#ifdef UNDER_TSAN
-void __tsan_on_report(void *report);
-void __tsan_on_report(void *report)
-{
-    (void)report;
-    atomic_fetch_add_explicit(&tsan_reports, 1, memory_order_relaxed);
-}
-#endif
 
 typedef struct thief_stats {
     int64_t stolen, aborts, empties;
@@ -88,10 +66,17 @@ static uint64_t xorshift(uint64_t *s)
     return *s = x;
 }
 
+/* A broken check: noted (the run goes on), judged by stress_pass(). */
 static void fail(const char *what, int64_t a, int64_t b)
 {
-    if (atomic_fetch_add(&failures, 1) < 20)
-        fprintf(stderr, "FAIL: %s (%" PRId64 ", %" PRId64 ")\n", what, a, b);
+    stress_note_failure("%s (%" PRId64 ", %" PRId64 ")", what, a, b);
+}
+
+static void progress(FILE *out)
+{
+    fprintf(out, "round %" PRId64 " of %" PRId64 " started",
+            (int64_t)atomic_load_explicit(&round_no, memory_order_relaxed),
+            (total_items + ROUND_ITEMS - 1) / ROUND_ITEMS);
 }
 
 /* Record that `who` took item p; returns its id. */
@@ -321,40 +306,34 @@ static void owner_run(uint64_t seed, owner_stats *st)
 
 int main(int argc, char **argv)
 {
-    total_items = argc > 1 ? strtoll(argv[1], NULL, 10) : DEFAULT_ITEMS;
-    uint64_t seed = argc > 2 ? strtoull(argv[2], NULL, 10) : 0x5eed5eedULL;
-    if (total_items < 1 || seed == 0) {
-        fprintf(stderr, "usage: %s [items >= 1] [seed != 0]\n", argv[0]);
-        return 2;
-    }
+    total_items = stress_arg(argc, argv, 1, "items", DEFAULT_ITEMS, 1, INT32_MAX);
+    uint64_t seed = (uint64_t)stress_arg(argc, argv, 2, "seed", 0x5eed5eedLL, 1, INT64_MAX);
     items = calloc((size_t)total_items, sizeof(item));
     counts = calloc((size_t)total_items, sizeof(*counts));
-    if (items == NULL || counts == NULL) {
-        fprintf(stderr, "out of memory\n");
-        return 1;
-    }
+    if (items == NULL || counts == NULL)
+        stress_fail("out of memory for the items", total_items);
     for (int i = 0; i < THIEVES; i++)
         atomic_init(&acked[i], -1);
     atomic_init(&round_no, 0);
     /* Round 0's deque exists before the thieves start. */
-    if (weft_deque_init(&deques[0], 16) != 0) {
-        fprintf(stderr, "out of memory\n");
-        return 1;
-    }
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    if (weft_deque_init(&deques[0], 16) != 0)
+        stress_fail("out of memory for the first deque", 0);
+    /* A hang (an owner or a thief spinning on a state that never comes)
+     * fails the run instead of blocking make check. */
+    stress_watchdog_start((stress_watchdog_settings){
+        .run_limit_s = LIMIT_S, .suspect = "owner or thief stuck?", .progress = progress});
+    long long t0 = stress_now_ns();
     pthread_t threads[THIEVES];
     for (int i = 0; i < THIEVES; i++)
-        if (pthread_create(&threads[i], NULL, thief_main, (void *)(intptr_t)i) != 0) {
-            fprintf(stderr, "pthread_create failed\n");
-            return 1;
-        }
+        if (pthread_create(&threads[i], NULL, thief_main, (void *)(intptr_t)i) != 0)
+            stress_fail("pthread_create", i);
     owner_stats st = {0, 0, 0, 0};
     owner_run(seed, &st);
     atomic_store_explicit(&done, true, memory_order_release);
     for (int i = 0; i < THIEVES; i++)
         pthread_join(threads[i], NULL);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
+    long long t1 = stress_now_ns();
+    stress_watchdog_stop();
     int64_t rounds = (total_items + ROUND_ITEMS - 1) / ROUND_ITEMS;
     for (int64_t r = rounds - 2; r < rounds; r++)
         if (r >= 0) {
@@ -384,8 +363,7 @@ int main(int argc, char **argv)
         fail("owner + thieves != items (sum, items)", sum, total_items);
 
     printf("stress_deque: %" PRId64 " items, %" PRId64 " rounds, seed %" PRIu64 ", %.2f s\n",
-           total_items, rounds, seed,
-           (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+           total_items, rounds, seed, (t1 - t0) / 1e9);
     printf("  owner: take %" PRId64 ", take_oldest %" PRId64 ", growths %" PRId64
            ", max size %" PRId64 "\n", st.taken, st.oldest, st.growths, st.max_size);
     for (int i = 0; i < THIEVES; i++)
@@ -395,12 +373,5 @@ int main(int argc, char **argv)
            "\n", sum, missing, duplicated, aborts);
     free(items);
     free((void *)counts);
-    int reports = atomic_load(&tsan_reports);
-    if (reports != 0)
-        printf("ThreadSanitizer: %d report(s)\n", reports);
-    int failed = atomic_load(&failures) != 0 || reports != 0;
-    if (atomic_load(&failures) != 0)
-        printf("deque linearizability: %d check(s) failed\n", atomic_load(&failures));
-    printf("%d passed, %d failed\n", failed ? 0 : 1, failed ? 1 : 0);
-    return failed ? 1 : 0;
+    return stress_pass();
 }

@@ -7,20 +7,12 @@
  * the number of leaves. Prints the executor's steal/park counters.
  *
  * Usage: stress_forkjoin [depth]   (STRESS_WORKERS overrides the 4 workers) */
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE /* rand_r, clock_gettime under -std=c11 */
-#endif
-#include <pthread.h>
-#include <stdatomic.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-
-#include <time.h>
-
 #include "weft.h"
 
-enum { DEFAULT_DEPTH = 19, MAX_DEPTH = 24, DEFAULT_WORKERS = 4 };
+#define STRESS_PROGRAM "stress_forkjoin"
+#include "stress.h"
+
+enum { DEFAULT_DEPTH = 19, MAX_DEPTH = 24, DEFAULT_WORKERS = 4, LIMIT_S = 600 };
 
 static int depth = DEFAULT_DEPTH;
 /* bodies[l]: how many nodes at level l (root = 0) ran their body. Spread
@@ -31,30 +23,6 @@ static struct {
 } bodies[MAX_DEPTH + 1];
 static weft_executor_stats stats;
 static int stats_code = -1;
-
-static void fail(const char *what, long long detail)
-{
-    fprintf(stderr, "stress_forkjoin: FAILED: %s (%lld)\n", what, detail);
-    exit(1);
-}
-
-#define PROGRAM "stress_forkjoin"
-enum { LIMIT_S = 600 };
-
-/* A hang (a lost wake-up) fails the test instead of blocking make check. */
-static atomic_bool watchdog_done;
-static void *watchdog(void *arg)
-{
-    (void)arg;
-    for (int i = 0; i < LIMIT_S * 20 && !atomic_load(&watchdog_done); i++)
-        nanosleep(&(struct timespec){0, 50 * 1000000}, NULL);
-    if (!atomic_load(&watchdog_done)) {
-        fprintf(stderr, "%s: FAILED: no end after %d s (lost wake-up or lost task?)\n", PROGRAM,
-                LIMIT_S);
-        _Exit(1);
-    }
-    return NULL;
-}
 
 /* arg: the node's level. Result: the number of leaves under it. */
 static int node(void *arg, void **result)
@@ -68,7 +36,7 @@ static int node(void *arg, void **result)
     weft_task *left = weft_spawn(node, (void *)(uintptr_t)(level + 1));
     weft_task *right = weft_spawn(node, (void *)(uintptr_t)(level + 1));
     if (left == NULL || right == NULL)
-        fail("weft_spawn returned NULL", weft_last_error());
+        stress_fail("weft_spawn returned NULL", weft_last_error());
     void *a = NULL, *b = NULL;
     /* Await the later one first now and then, so both orders are covered:
      * the right child is the one a LIFO owner runs first. */
@@ -81,13 +49,13 @@ static int node(void *arg, void **result)
         cb = weft_await(right, &b);
     }
     if (ca != 0 || cb != 0)
-        fail("a child ended with an error", ca != 0 ? ca : cb);
+        stress_fail("a child ended with an error", ca != 0 ? ca : cb);
     if (!weft_task_done(left) || !weft_task_done(right) || weft_task_cancelled(left) ||
         weft_task_cancelled(right))
-        fail("awaited child not finished", level);
+        stress_fail("awaited child not finished", level);
     uintptr_t expected = (uintptr_t)1 << (depth - level - 1);
     if ((uintptr_t)a != expected || (uintptr_t)b != expected)
-        fail("a subtree returned the wrong leaf count", level);
+        stress_fail("a subtree returned the wrong leaf count", level);
     weft_task_release(left);
     weft_task_release(right);
     *result = (void *)((uintptr_t)a + (uintptr_t)b);
@@ -99,12 +67,12 @@ static int forkjoin_main(void *arg, void **result)
     (void)arg;
     weft_task *root = weft_spawn(node, (void *)(uintptr_t)0);
     if (root == NULL)
-        fail("weft_spawn(root) returned NULL", weft_last_error());
+        stress_fail("weft_spawn(root) returned NULL", weft_last_error());
     void *sum = NULL;
     int code = weft_await(root, &sum);
     weft_task_release(root);
     if (code != 0)
-        fail("the root ended with an error", code);
+        stress_fail("the root ended with an error", code);
     stats_code = weft_executor_get_stats(weft_executor_current(), &stats);
     *result = sum;
     return 0;
@@ -112,31 +80,22 @@ static int forkjoin_main(void *arg, void **result)
 
 int main(int argc, char **argv)
 {
-    if (argc > 1)
-        depth = atoi(argv[1]);
-    if (depth < 1 || depth > MAX_DEPTH)
-        fail("depth out of range", depth);
+    depth = (int)stress_arg(argc, argv, 1, "depth", DEFAULT_DEPTH, 1, MAX_DEPTH);
     weft_config config;
     weft_config_init(&config);
-    config.workers = DEFAULT_WORKERS;
-    const char *env = getenv("STRESS_WORKERS");
-    if (env != NULL)
-        config.workers = (unsigned)atoi(env);
+    config.workers = stress_workers(DEFAULT_WORKERS);
     /* Depth first (the default with several workers): breadth first would
      * keep 2^depth started tasks, each with a stack, alive at once. */
     config.order = WEFT_ORDER_LIFO;
 
     void *sum = NULL;
-    pthread_t dog;
-    if (pthread_create(&dog, NULL, watchdog, NULL) != 0)
-        fail("pthread_create", 0);
+    stress_watchdog_start((stress_watchdog_settings){.run_limit_s = LIMIT_S});
     int code = weft_run_with(&config, weft_coro_new(forkjoin_main, NULL), &sum);
-    atomic_store(&watchdog_done, true);
-    pthread_join(dog, NULL);
+    stress_watchdog_stop();
     if (code != 0) {
         fprintf(stderr, "stress_forkjoin: weft_run_with: %s: %s\n", weft_strerror(code),
                 weft_last_error_message() ? weft_last_error_message() : "");
-        fail("weft_run_with failed", code);
+        stress_fail("weft_run_with failed", code);
     }
     uint64_t tasks = 0;
     for (int l = 0; l <= depth; l++) {
@@ -144,21 +103,20 @@ int main(int argc, char **argv)
         if (n != (uint64_t)1 << l) {
             fprintf(stderr, "stress_forkjoin: level %d ran %llu bodies, expected %llu\n", l,
                     (unsigned long long)n, (unsigned long long)1 << l);
-            fail(n < (uint64_t)1 << l ? "tasks lost" : "tasks run twice", l);
+            stress_fail(n < (uint64_t)1 << l ? "tasks lost" : "tasks run twice", l);
         }
         tasks += n;
     }
     if ((uintptr_t)sum != (uintptr_t)1 << depth)
-        fail("wrong leaf sum", (long long)(uintptr_t)sum);
+        stress_fail("wrong leaf sum", (long long)(uintptr_t)sum);
     if (stats_code != 0)
-        fail("weft_executor_get_stats failed", stats_code);
+        stress_fail("weft_executor_get_stats failed", stats_code);
     printf("stress_forkjoin: %llu tasks, leaf sum %llu; workers %u, tasks_run %llu, steals %llu, "
            "parks %llu, wakeups %llu\n",
            (unsigned long long)tasks, (unsigned long long)(uintptr_t)sum, stats.workers,
            (unsigned long long)stats.tasks_run, (unsigned long long)stats.steals,
            (unsigned long long)stats.parks, (unsigned long long)stats.wakeups);
     if (stats.workers != config.workers)
-        fail("stats report another worker count", stats.workers);
-    printf("1 passed, 0 failed\n");
-    return 0;
+        stress_fail("stats report another worker count", stats.workers);
+    return stress_pass();
 }

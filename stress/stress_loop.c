@@ -2,33 +2,32 @@
  * cancel, yield and sleep inside the loop, while foreign threads submit
  * tasks through the inject queue and wait for them. Exact accounting: every
  * task's body starts at most once and every task completes exactly once
- * (its done callback runs exactly once); nothing is lost. */
-#include <pthread.h>
+ * (its done callback runs exactly once); nothing is lost. A watchdog fails
+ * the run if it does not end within 120 s. */
 #include <sched.h>
-#include <stdatomic.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <time.h>
 
 #include "weft.h"
 
-enum { STORM_TASKS = 3000, SUBMITTERS = 3, PER_SUBMITTER = 500 };
+#define STRESS_PROGRAM "stress_loop"
+#include "stress.h"
+
+enum { STORM_TASKS = 3000, SUBMITTERS = 3, PER_SUBMITTER = 500, LIMIT_S = 120 };
 
 static atomic_int spawned, bodies_started, bodies_finished, completions, external_done;
 static _Atomic(weft_executor *) loop;
 
-static int fail(const char *what)
+static void progress(FILE *out)
 {
-    fprintf(stderr, "stress_loop: FAILED: %s\n", what);
-    exit(1);
+    fprintf(out, "%d tasks spawned in the loop, %d bodies started, %d finished, %d completions, "
+            "%d external tasks collected", atomic_load(&spawned), atomic_load(&bodies_started),
+            atomic_load(&bodies_finished), atomic_load(&completions), atomic_load(&external_done));
 }
 
 static int count_completion(weft_task *task, void *arg)
 {
     (void)arg;
     if (!weft_task_done(task))
-        fail("done callback on a pending task");
+        stress_fail("done callback on a pending task", 0);
     atomic_fetch_add(&completions, 1);
     return 0;
 }
@@ -47,7 +46,7 @@ static int storm_body(void *arg, void **result)
         case 2: {
             weft_task *child = weft_spawn(storm_body, (void *)(uintptr_t)rand_r(&seed));
             if (child == NULL)
-                return fail("spawn");
+                stress_fail("spawn", weft_last_error());
             atomic_fetch_add(&spawned, 1);
             weft_task_add_done_callback(child, count_completion, NULL);
             code = weft_await(child, NULL);
@@ -76,14 +75,14 @@ static void *submitter(void *arg)
     for (int i = 0; i < PER_SUBMITTER; i++) {
         tasks[i] = weft_executor_submit(executor, weft_coro_new(storm_body, (void *)(uintptr_t)i), NULL);
         if (tasks[i] == NULL)
-            fail("external submit");
+            stress_fail("external submit", weft_last_error());
     }
     for (int i = 0; i < PER_SUBMITTER; i++) {
         while (!weft_task_done(tasks[i]))
             nanosleep(&(struct timespec){0, 200000}, NULL);
         void *value = NULL;
         if (weft_task_result(tasks[i], &value) != 0 || value != (void *)(uintptr_t)i)
-            fail("external result");
+            stress_fail("external result", i);
         weft_task_release(tasks[i]);
         atomic_fetch_add(&external_done, 1);
     }
@@ -101,7 +100,7 @@ static int storm_main(void *arg, void **result)
     for (int i = 0; i < STORM_TASKS; i++) {
         tasks[i] = weft_spawn(storm_body, (void *)(uintptr_t)rand_r(&seed));
         if (tasks[i] == NULL)
-            return fail("spawn");
+            stress_fail("spawn", weft_last_error());
         atomic_fetch_add(&spawned, 1);
         weft_task_add_done_callback(tasks[i], count_completion, NULL);
         if (rand_r(&seed) % 5 == 0)
@@ -113,9 +112,9 @@ static int storm_main(void *arg, void **result)
     for (int i = 0; i < STORM_TASKS; i++) {
         int code = weft_await(tasks[i], NULL);
         if (code != 0 && code != WEFT_ECANCELLED)
-            return fail("unexpected task error");
+            stress_fail("unexpected task error", code);
         if (!weft_task_done(tasks[i]))
-            return fail("awaited task not done");
+            stress_fail("awaited task not done", i);
     }
     while (atomic_load(&external_done) < SUBMITTERS * PER_SUBMITTER)
         weft_sleep(0.001);
@@ -128,14 +127,17 @@ static int storm_main(void *arg, void **result)
 
 int main(void)
 {
+    stress_watchdog_start((stress_watchdog_settings){.run_limit_s = LIMIT_S, .progress = progress});
     pthread_t threads[SUBMITTERS];
     for (int i = 0; i < SUBMITTERS; i++)
-        pthread_create(&threads[i], NULL, submitter, NULL);
+        if (pthread_create(&threads[i], NULL, submitter, NULL) != 0)
+            stress_fail("pthread_create", i);
     int code = weft_run(weft_coro_new(storm_main, NULL), NULL);
     for (int i = 0; i < SUBMITTERS; i++)
         pthread_join(threads[i], NULL);
+    stress_watchdog_stop();
     if (code != 0)
-        fail(weft_strerror(code));
+        stress_fail(weft_strerror(code), code);
     int started = atomic_load(&bodies_started), finished = atomic_load(&bodies_finished);
     int done = atomic_load(&completions), total = atomic_load(&spawned);
     printf("stress_loop: %d tasks spawned in the loop, %d external; %d bodies started, %d "
@@ -143,9 +145,8 @@ int main(void)
            total, SUBMITTERS * PER_SUBMITTER, started, finished, done);
     /* Each task spawned in the loop has exactly one done callback. */
     if (done != total)
-        fail("completions differ from tasks spawned (lost or doubled)");
+        stress_fail("completions differ from tasks spawned (lost or doubled)", done);
     if (started > total + SUBMITTERS * PER_SUBMITTER || finished > started)
-        fail("a body ran twice");
-    printf("1 passed, 0 failed\n");
-    return 0;
+        stress_fail("a body ran twice", started);
+    return stress_pass();
 }

@@ -13,23 +13,16 @@
  *     must have run on two or more threads (migration really happened).
  * Every task's body runs once and returns its id (checked by the awaiter).
  * Usage: stress_migration [tasks] [iterations]   (STRESS_WORKERS: workers) */
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE /* rand_r under -std=c11 */
-#endif
 #include <errno.h>
-#include <pthread.h>
-#include <stdatomic.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-
-#include <time.h>
 
 #include "weft.h"
 
+#define STRESS_PROGRAM "stress_migration"
+#include "stress.h"
+
 enum { DEFAULT_TASKS = 300, DEFAULT_ITERATIONS = 80, MAX_TASKS = 4096, MAX_THREADS = 64,
-       DEFAULT_WORKERS = 4 };
+       DEFAULT_WORKERS = 4, LIMIT_S = 60 };
 
 typedef struct record {
     unsigned id;
@@ -49,30 +42,6 @@ static _Thread_local int thread_number;
 static _Thread_local pthread_t thread_self;
 static _Thread_local int *thread_errno_address;
 
-static void fail(const char *what, long long detail)
-{
-    fprintf(stderr, "stress_migration: FAILED: %s (%lld)\n", what, detail);
-    exit(1);
-}
-
-#define PROGRAM "stress_migration"
-enum { LIMIT_S = 60 };
-
-/* A hang (a lost wake-up) fails the test instead of blocking make check. */
-static atomic_bool watchdog_done;
-static void *watchdog(void *arg)
-{
-    (void)arg;
-    for (int i = 0; i < LIMIT_S * 20 && !atomic_load(&watchdog_done); i++)
-        nanosleep(&(struct timespec){0, 50 * 1000000}, NULL);
-    if (!atomic_load(&watchdog_done)) {
-        fprintf(stderr, "%s: FAILED: no end after %d s (lost wake-up or lost task?)\n", PROGRAM,
-                LIMIT_S);
-        _Exit(1);
-    }
-    return NULL;
-}
-
 static __attribute__((noinline)) int this_thread(void)
 {
     if (thread_number == 0) {
@@ -80,12 +49,12 @@ static __attribute__((noinline)) int this_thread(void)
         thread_self = pthread_self();
         thread_errno_address = &errno;
         if (thread_number > MAX_THREADS)
-            fail("too many threads", thread_number);
+            stress_fail("too many threads", thread_number);
     }
     if (!pthread_equal(thread_self, pthread_self()))
-        fail("a _Thread_local belongs to another thread", thread_number);
+        stress_fail("a _Thread_local belongs to another thread", thread_number);
     if (thread_errno_address != &errno)
-        fail("errno's address belongs to another thread", thread_number);
+        stress_fail("errno's address belongs to another thread", thread_number);
     return thread_number;
 }
 
@@ -122,10 +91,10 @@ static int migrant(void *arg, void **result)
 {
     record *rec = arg;
     if (atomic_fetch_add(&rec->started, 1) != 0)
-        fail("body ran twice", rec->id);
+        stress_fail("body ran twice", rec->id);
     weft_task *self = weft_current_task();
     if (self == NULL)
-        fail("no current task", rec->id);
+        stress_fail("no current task", rec->id);
     unsigned seed = rec->id * 2654435761u + 1;
     for (int i = 0; i < iterations; i++) {
         int before = this_thread();
@@ -144,11 +113,11 @@ static int migrant(void *arg, void **result)
         case 2: {
             weft_task *c = weft_spawn(child, (void *)(uintptr_t)(i + 1));
             if (c == NULL)
-                fail("spawn child", weft_last_error());
+                stress_fail("spawn child", weft_last_error());
             void *value = NULL;
             rc = weft_await(c, &value);
             if (rc == 0 && value != (void *)(uintptr_t)(i + 1))
-                fail("child returned a wrong value", i);
+                stress_fail("child returned a wrong value", i);
             weft_task_release(c);
             /* A successful await leaves the last error alone. */
             break;
@@ -156,38 +125,38 @@ static int migrant(void *arg, void **result)
         default: {
             weft_task *s = weft_spawn(sleeper, (void *)(uintptr_t)(i + 7));
             if (s == NULL)
-                fail("spawn sleeper", weft_last_error());
+                stress_fail("spawn sleeper", weft_last_error());
             weft_yield(); /* let a thief start it so we really wait */
             void *value = NULL;
             rc = weft_await(s, &value);
             if (rc == 0 && value != (void *)(uintptr_t)(i + 7))
-                fail("sleeper returned a wrong value", i);
+                stress_fail("sleeper returned a wrong value", i);
             weft_task_release(s);
             break;
         }
         }
         if (rc != 0)
-            fail("a suspension failed", rc);
+            stress_fail("a suspension failed", rc);
 
         /* Re-read everything after the switch. */
         if (weft_current_task() != self)
-            fail("weft_current_task() is not the task after a switch", rec->id);
+            stress_fail("weft_current_task() is not the task after a switch", rec->id);
         if (weft_executor_current() != the_executor)
-            fail("weft_executor_current() changed after a switch", rec->id);
+            stress_fail("weft_executor_current() changed after a switch", rec->id);
         int after = this_thread();
         rec->thread_mask |= 1u << (after - 1);
         if (after != before) {
             rec->migrations++;
             if (read_errno() == marker)
-                fail("errno of the old thread seen after migrating", rec->id);
+                stress_fail("errno of the old thread seen after migrating", rec->id);
         }
         if (weft_last_error() != code)
-            fail("last error did not follow the task", weft_last_error());
+            stress_fail("last error did not follow the task", weft_last_error());
         const char *message = weft_last_error_message();
         char expected[64];
         snprintf(expected, sizeof expected, "migrant %u at %d", rec->id, i);
         if (message == NULL || strcmp(message, expected) != 0)
-            fail("last error message did not follow the task", rec->id);
+            stress_fail("last error message did not follow the task", rec->id);
     }
     *result = (void *)(uintptr_t)(rec->id + 1);
     return 0;
@@ -203,15 +172,15 @@ static int migration_main(void *arg, void **result)
         records[i].id = (unsigned)i;
         tasks[i] = weft_spawn(migrant, &records[i]);
         if (tasks[i] == NULL)
-            fail("spawn", weft_last_error());
+            stress_fail("spawn", weft_last_error());
     }
     for (int i = 0; i < task_count; i++) {
         void *value = NULL;
         int code = weft_await(tasks[i], &value);
         if (code != 0)
-            fail("a migrant failed", code);
+            stress_fail("a migrant failed", code);
         if (value != (void *)(uintptr_t)(i + 1))
-            fail("a migrant returned a wrong value", i);
+            stress_fail("a migrant returned a wrong value", i);
         weft_task_release(tasks[i]);
     }
     return 0;
@@ -219,30 +188,20 @@ static int migration_main(void *arg, void **result)
 
 int main(int argc, char **argv)
 {
-    if (argc > 1)
-        task_count = atoi(argv[1]);
-    if (argc > 2)
-        iterations = atoi(argv[2]);
-    if (task_count < 1 || task_count > MAX_TASKS || iterations < 1)
-        fail("bad arguments", task_count);
+    task_count = (int)stress_arg(argc, argv, 1, "tasks", DEFAULT_TASKS, 1, MAX_TASKS);
+    iterations = (int)stress_arg(argc, argv, 2, "iterations", DEFAULT_ITERATIONS, 1, 1000000);
     weft_config config;
     weft_config_init(&config);
-    config.workers = DEFAULT_WORKERS;
-    const char *env = getenv("STRESS_WORKERS");
-    if (env != NULL)
-        config.workers = (unsigned)atoi(env);
-    pthread_t dog;
-    if (pthread_create(&dog, NULL, watchdog, NULL) != 0)
-        fail("pthread_create", 0);
+    config.workers = stress_workers(DEFAULT_WORKERS);
+    stress_watchdog_start((stress_watchdog_settings){.run_limit_s = LIMIT_S});
     int code = weft_run_with(&config, weft_coro_new(migration_main, NULL), NULL);
-    atomic_store(&watchdog_done, true);
-    pthread_join(dog, NULL);
+    stress_watchdog_stop();
     if (code != 0)
-        fail("weft_run_with failed", code);
+        stress_fail("weft_run_with failed", code);
     int multi = 0, total_migrations = 0, max_threads = 0;
     for (int i = 0; i < task_count; i++) {
         if (atomic_load(&records[i].started) != 1)
-            fail("a migrant did not run exactly once", i);
+            stress_fail("a migrant did not run exactly once", i);
         int n = __builtin_popcount(records[i].thread_mask);
         if (n >= 2)
             multi++;
@@ -255,7 +214,6 @@ int main(int argc, char **argv)
            config.workers, task_count, iterations, total_migrations, multi, max_threads,
            atomic_load(&children_run));
     if (config.workers > 1 && multi == 0)
-        fail("no task ever resumed on another thread", 0);
-    printf("1 passed, 0 failed\n");
-    return 0;
+        stress_fail("no task ever resumed on another thread", 0);
+    return stress_pass();
 }

@@ -14,17 +14,10 @@
  *     last one always does) and spawns fail with WEFT_ESHUTDOWN or succeed;
  *   - every reference is released and every executor freed: no leak.
  * Usage: stress_shutdown [rounds]   (STRESS_WORKERS overrides the 4 workers) */
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE /* rand_r, clock_gettime, nanosleep under -std=c11 */
-#endif
-#include <pthread.h>
-#include <stdatomic.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <time.h>
-
 #include "weft.h"
+
+#define STRESS_PROGRAM "stress_shutdown"
+#include "stress.h"
 
 enum { DEFAULT_ROUNDS = 200, BURST = 12, CHILDREN = 3, CAPACITY = 2048, MAX_LEFTOVERS = 100000,
        DEFAULT_WORKERS = 4, ROUND_LIMIT_S = 10 };
@@ -48,9 +41,6 @@ static atomic_int spawn_refused, capacity_hits;
 
 static weft_executor *_Atomic round_executor;
 static atomic_bool round_shut_down;
-static atomic_int current_round = -1;
-static atomic_llong round_started_ns;
-static atomic_bool finished;
 
 /* Coroutines refused by a shut-down executor stay ours; they are run at the
  * end instead of being freed (freeing warns "never awaited"). */
@@ -59,34 +49,9 @@ static int leftover_count;
 
 static long long totals_tasks, totals_finished, totals_cancelled, totals_unstarted;
 
-static void fail(const char *what, long long detail)
+static void progress(FILE *out)
 {
-    fprintf(stderr, "stress_shutdown: FAILED: %s (%lld) in round %d\n", what, detail,
-            atomic_load(&current_round));
-    exit(1);
-}
-
-static long long now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-static void *watchdog(void *arg)
-{
-    (void)arg;
-    while (!atomic_load(&finished)) {
-        nanosleep(&(struct timespec){0, 50 * 1000000}, NULL);
-        int round = atomic_load(&current_round);
-        if (round >= 0 && !atomic_load(&finished) &&
-            now_ns() - atomic_load(&round_started_ns) > (long long)ROUND_LIMIT_S * 1000000000LL) {
-            fprintf(stderr, "stress_shutdown: FAILED: round %d took more than %d s (shutdown hung; "
-                    "%d tasks registered)\n", round, ROUND_LIMIT_S, atomic_load(&record_count));
-            _Exit(1);
-        }
-    }
-    return NULL;
+    fprintf(out, "%d tasks registered in this round", atomic_load(&record_count));
 }
 
 static record *new_record(kind k, unsigned seed)
@@ -124,7 +89,7 @@ static int body(void *arg, void **result);
  * runs after its round ended is told apart from a body run twice. */
 static void *ticket(const record *rec)
 {
-    return (void *)(uintptr_t)(((uintptr_t)atomic_load(&current_round) << 12) |
+    return (void *)(uintptr_t)(((uintptr_t)stress_round() << 12) |
                                (uintptr_t)(rec - records));
 }
 
@@ -138,7 +103,7 @@ static weft_task *spawn_child(unsigned seed)
     weft_task *task = weft_spawn(body, ticket(rec));
     if (task == NULL) {
         if (weft_last_error() != WEFT_ESHUTDOWN)
-            fail("weft_spawn failed otherwise than WEFT_ESHUTDOWN", weft_last_error());
+            stress_fail("weft_spawn failed otherwise than WEFT_ESHUTDOWN", weft_last_error());
         rec->kind = CHILD;
         atomic_store(&rec->returned, -1); /* never created */
         atomic_fetch_add(&spawn_refused, 1);
@@ -154,17 +119,17 @@ static int body(void *arg, void **result)
         return 0; /* a refused coroutine, run at the very end */
     int round = (int)((uintptr_t)arg >> 12);
     record *rec = &records[(uintptr_t)arg & 4095];
-    if (round != atomic_load(&current_round)) {
+    if (round != stress_round()) {
         fprintf(stderr, "stress_shutdown: a task of round %d (record %d) ran in round %d, after "
                 "its executor was shut down and freed\n", round, (int)(rec - records),
-                atomic_load(&current_round));
-        fail("a task ran after weft_executor_shutdown returned", round);
+                stress_round());
+        stress_fail("a task ran after weft_executor_shutdown returned", round);
     }
     if (atomic_fetch_add(&rec->started, 1) != 0) {
         fprintf(stderr, "stress_shutdown: %s task %d ran twice\n",
                 rec->kind == PARENT ? "submitted" : rec->kind == RACER ? "racer" : "child",
                 (int)(rec - records));
-        fail("body ran twice", (long long)(rec - records));
+        stress_fail("body ran twice", (long long)(rec - records));
     }
     unsigned seed = rec->seed;
     int rc = 0;
@@ -178,7 +143,7 @@ static int body(void *arg, void **result)
             if (kids[i] != NULL && i % 2 == 1 && rc == 0) {
                 int code = weft_await(kids[i], NULL);
                 if (code != 0 && code != WEFT_ECANCELLED)
-                    fail("a child ended with an unexpected code", code);
+                    stress_fail("a child ended with an unexpected code", code);
                 rc = code;
             }
             weft_task_release(kids[i]);
@@ -188,7 +153,7 @@ static int body(void *arg, void **result)
             rc = nap(&seed);
     }
     if (rc != 0 && rc != WEFT_ECANCELLED)
-        fail("a suspension returned an unexpected code", rc);
+        stress_fail("a suspension returned an unexpected code", rc);
     atomic_store(&rec->returned, 1);
     if (rc == 0)
         *result = (void *)rec->expected;
@@ -212,67 +177,66 @@ static void *racer(void *arg)
         weft_coro *coro = rec != NULL ? weft_coro_new(body, ticket(rec))
                                       : weft_coro_new(leftover_body, NULL);
         if (coro == NULL)
-            fail("weft_coro_new", weft_last_error());
+            stress_fail("weft_coro_new", weft_last_error());
         weft_task *task = weft_executor_submit(executor, coro, NULL);
         if (task == NULL) {
             if (weft_last_error() != WEFT_ESHUTDOWN)
-                fail("submit failed otherwise than WEFT_ESHUTDOWN", weft_last_error());
+                stress_fail("submit failed otherwise than WEFT_ESHUTDOWN", weft_last_error());
             if (rec != NULL)
                 atomic_store(&rec->returned, -1); /* never created */
             if (leftover_count == MAX_LEFTOVERS)
-                fail("too many leftovers", leftover_count);
+                stress_fail("too many leftovers", leftover_count);
             leftovers[leftover_count++] = coro;
             return NULL;
         }
         if (shut)
-            fail("a submission succeeded after weft_executor_shutdown returned", 0);
+            stress_fail("a submission succeeded after weft_executor_shutdown returned", 0);
         if (rec == NULL) {
             /* Registry full: keep the task, wait for the shutdown. */
             weft_executor_wait(task, NULL);
             weft_task_release(task);
-            nanosleep(&(struct timespec){0, 1000000}, NULL);
+            stress_nap_ns(1000000);
             continue;
         }
         atomic_store(&rec->task, task);
-        nanosleep(&(struct timespec){0, 200000}, NULL);
+        stress_nap_ns(200000);
     }
 }
 
 static void run_round(int round, const weft_config *config)
 {
-    atomic_store(&round_started_ns, now_ns());
-    atomic_store(&current_round, round);
     atomic_store(&record_count, 0);
+    stress_round_begin(round);
     atomic_store(&round_shut_down, false);
     unsigned seed = (unsigned)round * 2654435761u + 17;
 
     weft_executor *executor = NULL;
     int code = weft_executor_create(config, &executor);
     if (code != 0 || executor == NULL)
-        fail("weft_executor_create", code);
+        stress_fail("weft_executor_create", code);
     atomic_store(&round_executor, executor);
     pthread_t racer_thread;
     if (pthread_create(&racer_thread, NULL, racer, (void *)(uintptr_t)seed) != 0)
-        fail("pthread_create", 0);
+        stress_fail("pthread_create", 0);
 
     for (int i = 0; i < BURST; i++) {
         record *rec = new_record(PARENT, rand_r(&seed));
         if (rec == NULL)
-            fail("registry full", i);
+            stress_fail("registry full", i);
         weft_task *task = weft_executor_submit(executor, weft_coro_new(body, ticket(rec)), NULL);
         if (task == NULL)
-            fail("weft_executor_submit before shutdown", weft_last_error());
+            stress_fail("weft_executor_submit before shutdown", weft_last_error());
         atomic_store(&rec->task, task);
     }
     /* Mostly at once; sometimes after the burst got going. */
     switch (rand_r(&seed) % 4) {
     case 0: break;
     case 1: sched_yield(); break;
-    case 2: nanosleep(&(struct timespec){0, (long)(rand_r(&seed) % 3000) * 1000}, NULL); break;
-    default: nanosleep(&(struct timespec){0, (long)(5 + rand_r(&seed) % 20) * 1000000}, NULL); break;
+    case 2: stress_nap_ns((long)(rand_r(&seed) % 3000) * 1000); break;
+    default: stress_nap_ns((long)(5 + rand_r(&seed) % 20) * 1000000); break;
     }
     if (weft_executor_shutdown(executor) != 0)
-        fail("weft_executor_shutdown", 0);
+        stress_fail("weft_executor_shutdown", 0);
     atomic_store(&round_shut_down, true);
     pthread_join(racer_thread, NULL);
 
@@ -284,31 +248,31 @@ static void run_round(int round, const weft_config *config)
         if (returned == -1)
             continue; /* refused: never a task */
         if (task == NULL)
-            fail("a registered task is missing", i);
+            stress_fail("a registered task is missing", i);
         if (!weft_task_done(task)) {
             fprintf(stderr, "stress_shutdown: task %d (%s, body started %d) is not done after "
                     "weft_executor_shutdown returned\n", i,
                     rec->kind == PARENT ? "submitted" : rec->kind == RACER ? "racer" : "child",
                     started);
-            fail("a task was lost by the shutdown", i);
+            stress_fail("a task was lost by the shutdown", i);
         }
         if (started > 1)
-            fail("body ran twice", i);
+            stress_fail("body ran twice", i);
         if (started == 1 && returned != 1)
-            fail("a started body never returned", i);
+            stress_fail("a started body never returned", i);
         void *value = NULL;
         int result = weft_task_result(task, &value);
         if (weft_task_cancelled(task)) {
             if (result != WEFT_ECANCELLED)
-                fail("cancelled task whose result is not WEFT_ECANCELLED", result);
+                stress_fail("cancelled task whose result is not WEFT_ECANCELLED", result);
             totals_cancelled++;
             if (started == 0)
                 totals_unstarted++;
         } else {
             if (result != 0 || started != 1)
-                fail("a task that is not cancelled did not finish normally", result);
+                stress_fail("a task that is not cancelled did not finish normally", result);
             if ((uintptr_t)value != rec->expected)
-                fail("a finished task has a wrong result", i);
+                stress_fail("a finished task has a wrong result", i);
             totals_finished++;
         }
         totals_tasks++;
@@ -324,43 +288,33 @@ static int drain_leftovers(void *arg, void **result)
     (void)result;
     for (int i = 0; i < leftover_count; i++)
         if (weft_await_coro(leftovers[i], NULL) != 0)
-            fail("a leftover coroutine failed", i);
+            stress_fail("a leftover coroutine failed", i);
     return 0;
 }
 
 int main(int argc, char **argv)
 {
-    int rounds = DEFAULT_ROUNDS;
-    if (argc > 1)
-        rounds = atoi(argv[1]);
-    if (rounds < 1)
-        fail("bad round count", rounds);
+    int rounds = (int)stress_arg(argc, argv, 1, "rounds", DEFAULT_ROUNDS, 1, MAX_LEFTOVERS);
     weft_config config;
     weft_config_init(&config);
-    config.workers = DEFAULT_WORKERS;
-    const char *env = getenv("STRESS_WORKERS");
-    if (env != NULL)
-        config.workers = (unsigned)atoi(env);
-    pthread_t dog;
-    if (pthread_create(&dog, NULL, watchdog, NULL) != 0)
-        fail("pthread_create", 0);
-    long long start = now_ns();
+    config.workers = stress_workers(DEFAULT_WORKERS);
+    stress_watchdog_start((stress_watchdog_settings){
+        .round_limit_s = ROUND_LIMIT_S, .suspect = "shutdown hung?", .progress = progress});
+    long long start = stress_now_ns();
     for (int r = 0; r < rounds; r++)
         run_round(r, &config);
-    atomic_store(&finished, true);
-    pthread_join(dog, NULL);
+    stress_watchdog_stop();
     atomic_store(&draining, true);
     if (weft_run(weft_coro_new(drain_leftovers, NULL), NULL) != 0)
-        fail("draining leftovers", 0);
+        stress_fail("draining leftovers", 0);
     printf("stress_shutdown: %u workers, %d rounds in %.1f s: %lld tasks (%lld finished, %lld "
            "cancelled of which %lld before starting), %d spawns and %d submissions refused "
            "with WEFT_ESHUTDOWN\n",
-           config.workers, rounds, (now_ns() - start) / 1e9, totals_tasks, totals_finished,
+           config.workers, rounds, (stress_now_ns() - start) / 1e9, totals_tasks, totals_finished,
            totals_cancelled, totals_unstarted, atomic_load(&spawn_refused), leftover_count);
     if (totals_finished + totals_cancelled != totals_tasks)
-        fail("counts do not add up", totals_tasks);
+        stress_fail("counts do not add up", totals_tasks);
     if (leftover_count != rounds)
-        fail("the racer did not end each round with a refused submission", leftover_count);
-    printf("1 passed, 0 failed\n");
-    return 0;
+        stress_fail("the racer did not end each round with a refused submission", leftover_count);
+    return stress_pass();
 }

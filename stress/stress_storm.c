@@ -13,24 +13,19 @@
  *   - every await returns 0 with the right result, the child's error, or
  *     WEFT_ECANCELLED.
  * Usage: stress_storm [top_tasks]   (STRESS_WORKERS overrides the 4 workers) */
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE /* rand_r, clock_gettime under -std=c11 */
-#endif
-#include <pthread.h>
-#include <stdatomic.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "weft.h"
+
+#define STRESS_PROGRAM "stress_storm"
+#include "stress.h"
 
 enum {
     DEFAULT_TOP = 4000,
     MAX_TOP = 100000,
     MAX_TASKS = 40000,
     DEFAULT_WORKERS = 4,
+    LIMIT_S = 60,
     USER_ERROR = 42,
 };
 
@@ -58,30 +53,6 @@ static atomic_bool stop_cancelling;
 static atomic_int thread_numbers;
 static _Thread_local int thread_number;
 
-static void fail(const char *what, long long detail)
-{
-    fprintf(stderr, "stress_storm: FAILED: %s (%lld)\n", what, detail);
-    exit(1);
-}
-
-#define PROGRAM "stress_storm"
-enum { LIMIT_S = 60 };
-
-/* A hang (a lost wake-up) fails the test instead of blocking make check. */
-static atomic_bool watchdog_done;
-static void *watchdog(void *arg)
-{
-    (void)arg;
-    for (int i = 0; i < LIMIT_S * 20 && !atomic_load(&watchdog_done); i++)
-        nanosleep(&(struct timespec){0, 50 * 1000000}, NULL);
-    if (!atomic_load(&watchdog_done)) {
-        fprintf(stderr, "%s: FAILED: no end after %d s (lost wake-up or lost task?)\n", PROGRAM,
-                LIMIT_S);
-        _Exit(1);
-    }
-    return NULL;
-}
-
 static __attribute__((noinline)) int my_thread(void)
 {
     if (thread_number == 0)
@@ -93,9 +64,9 @@ static int on_done(weft_task *task, void *arg)
 {
     record *rec = arg;
     if (atomic_fetch_add(&rec->callbacks, 1) != 0)
-        fail("done callback ran twice", rec->id);
+        stress_fail("done callback ran twice", rec->id);
     if (!weft_task_done(task))
-        fail("done callback sees a pending task", rec->id);
+        stress_fail("done callback sees a pending task", rec->id);
     bool cancelled = weft_task_cancelled(task);
     void *value = NULL;
     int result = weft_task_result(task, &value);
@@ -105,27 +76,27 @@ static int on_done(weft_task *task, void *arg)
     int returned = atomic_load_explicit(&rec->returned, memory_order_acquire);
     int rc = atomic_load(&rec->rc);
     if (started > 1)
-        fail("body ran twice", rec->id);
+        stress_fail("body ran twice", rec->id);
     if (started == 1 && returned != 1)
-        fail("task done while its body has not returned", rec->id);
+        stress_fail("task done while its body has not returned", rec->id);
     if (cancelled) {
         if (result != WEFT_ECANCELLED || exception != WEFT_ECANCELLED)
-            fail("cancelled task: result/exception not WEFT_ECANCELLED", result);
+            stress_fail("cancelled task: result/exception not WEFT_ECANCELLED", result);
         /* S6: a body that returned 0 with a cancel pending ends cancelled. */
         if (started == 1 && rc != WEFT_ECANCELLED && rc != 0)
-            fail("cancelled task whose body returned an error", rc);
+            stress_fail("cancelled task whose body returned an error", rc);
     } else if (result == 0) {
         if (exception != 0)
-            fail("finished task with an exception", exception);
+            stress_fail("finished task with an exception", exception);
         if (started != 1 || rc != 0)
-            fail("finished task whose body did not return 0", rc);
+            stress_fail("finished task whose body did not return 0", rc);
         if (value != (void *)(uintptr_t)(rec->id + 1))
-            fail("finished task with a wrong result", rec->id);
+            stress_fail("finished task with a wrong result", rec->id);
     } else {
         if (result != USER_ERROR || exception != USER_ERROR || rc != USER_ERROR)
-            fail("failed task: result/exception/body code disagree", result);
+            stress_fail("failed task: result/exception/body code disagree", result);
         if (message == NULL || strncmp(message, "storm ", 6) != 0)
-            fail("failed task lost its message", rec->id);
+            stress_fail("failed task lost its message", rec->id);
     }
     atomic_fetch_add(&completions, 1);
     return 0;
@@ -157,19 +128,19 @@ static weft_task *new_task(unsigned seed, int top_index, record **out)
         *out = rec;
     weft_task *task = weft_spawn(storm_body, rec);
     if (task == NULL)
-        fail("weft_spawn returned NULL", weft_last_error());
+        stress_fail("weft_spawn returned NULL", weft_last_error());
     atomic_fetch_add(&created, 1);
     if (weft_task_add_done_callback(task, on_done, rec) != 0)
-        fail("add_done_callback", weft_last_error());
+        stress_fail("add_done_callback", weft_last_error());
     if (seed % 7 == 0) {
         /* A registration removed at once never runs, unless the task is
          * already done (then it was scheduled and remove finds nothing). */
         atomic_fetch_add(&never_registered, 1);
         if (weft_task_add_done_callback(task, never_cb, rec) != 0)
-            fail("add_done_callback(never)", weft_last_error());
+            stress_fail("add_done_callback(never)", weft_last_error());
         int removed = weft_task_remove_done_callback(task, never_cb, rec);
         if (removed < 0 || removed > 1)
-            fail("remove_done_callback", removed);
+            stress_fail("remove_done_callback", removed);
         if (removed == 0)
             atomic_fetch_add(&never_expected, 1);
     }
@@ -185,10 +156,10 @@ static void cancel_check(weft_task *task, const char *msg, record *rec)
     }
     int r = weft_task_cancel(task, msg);
     if (r < 0)
-        fail("weft_task_cancel failed", r);
+        stress_fail("weft_task_cancel failed", r);
     if (r == 0) {
         if (!weft_task_done(task))
-            fail("cancel returned 0 for a pending task", 0);
+            stress_fail("cancel returned 0 for a pending task", 0);
         atomic_fetch_add(&cancels_of_done, 1);
     } else {
         atomic_fetch_add(&cancels_made, 1);
@@ -204,12 +175,12 @@ static int check_await(int code, void **valuep, weft_task *task, record *rec)
                 "(body started %d, returned %d, rc %d; task cancelled %d)\n",
                 rec->id, value, (void *)(uintptr_t)(rec->id + 1), atomic_load(&rec->started),
                 atomic_load(&rec->returned), atomic_load(&rec->rc), weft_task_cancelled(task));
-        fail("await returned a wrong result", rec->id);
+        stress_fail("await returned a wrong result", rec->id);
     }
     if (code != 0 && code != WEFT_ECANCELLED && code != USER_ERROR)
-        fail("await returned an unexpected code", code);
+        stress_fail("await returned an unexpected code", code);
     if (!weft_task_done(task))
-        fail("await returned before the task was done", code);
+        stress_fail("await returned before the task was done", code);
     return code;
 }
 
@@ -217,10 +188,10 @@ static int storm_body(void *arg, void **result)
 {
     record *rec = arg;
     if (atomic_fetch_add(&rec->started, 1) != 0)
-        fail("body started twice", rec->id);
+        stress_fail("body started twice", rec->id);
     weft_task *self = weft_current_task();
     if (self == NULL)
-        fail("no current task in a body", rec->id);
+        stress_fail("no current task in a body", rec->id);
     unsigned seed = rec->seed;
     int rounds = (int)(rand_r(&seed) % 6);
     int rc = 0;
@@ -296,7 +267,7 @@ static int storm_body(void *arg, void **result)
             if (rand_r(&seed) % 4 != 0)
                 rc = WEFT_ECANCELLED;
         } else if (code != 0) {
-            fail("unexpected suspension result", code);
+            stress_fail("unexpected suspension result", code);
         }
     }
     atomic_store(&rec->running_on, 0);
@@ -331,16 +302,9 @@ static int canceller(void *arg, void **result)
                          atomic_load_explicit(&top_rec[index], memory_order_acquire));
         }
         if (weft_sleep(0.0003) != 0)
-            fail("canceller cancelled", 0);
+            stress_fail("canceller cancelled", 0);
     }
     return 0;
-}
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
 static int storm_main(void *arg, void **result)
@@ -349,17 +313,17 @@ static int storm_main(void *arg, void **result)
     (void)result;
     weft_task *cancel_task = weft_spawn(canceller, NULL);
     if (cancel_task == NULL)
-        fail("spawn canceller", weft_last_error());
+        stress_fail("spawn canceller", weft_last_error());
     unsigned seed = 12345;
     for (int i = 0; i < top_count; i++) {
         record *rec = NULL;
         weft_task *task = new_task(rand_r(&seed), i, &rec);
         if (task == NULL)
-            fail("budget too small for the top tasks", i);
+            stress_fail("budget too small for the top tasks", i);
         atomic_store_explicit(&top_rec[i], rec, memory_order_release);
         atomic_store_explicit(&top[i], task, memory_order_release);
         if (i % 50 == 0 && weft_yield() != 0)
-            fail("main cancelled", i);
+            stress_fail("main cancelled", i);
     }
     for (int i = 0; i < top_count; i++) {
         weft_task *task = atomic_load(&top[i]);
@@ -368,16 +332,16 @@ static int storm_main(void *arg, void **result)
     }
     atomic_store(&stop_cancelling, true);
     if (weft_await(cancel_task, NULL) != 0)
-        fail("canceller failed", 0);
+        stress_fail("canceller failed", 0);
     weft_task_release(cancel_task);
     /* Fire-and-forget children may still run; then the callbacks. */
-    double deadline = now() + 20;
+    long long deadline = stress_now_ns() + 20 * 1000000000LL;
     while (atomic_load(&completions) < atomic_load(&created) ||
            atomic_load(&never_ran) < atomic_load(&never_expected)) {
-        if (now() > deadline) {
+        if (stress_now_ns() > deadline) {
             fprintf(stderr, "stress_storm: %d tasks created, %d completions after 20 s\n",
                     atomic_load(&created), atomic_load(&completions));
-            fail("lost tasks: completions never arrived", atomic_load(&completions));
+            stress_fail("lost tasks: completions never arrived", atomic_load(&completions));
         }
         weft_sleep(0.001);
     }
@@ -390,30 +354,22 @@ static int storm_main(void *arg, void **result)
 
 int main(int argc, char **argv)
 {
-    if (argc > 1)
-        top_count = atoi(argv[1]);
-    if (top_count < 1 || top_count > MAX_TOP || top_count > MAX_TASKS)
-        fail("top task count out of range", top_count);
+    top_count = (int)stress_arg(argc, argv, 1, "top_tasks", DEFAULT_TOP, 1,
+                                MAX_TOP < MAX_TASKS ? MAX_TOP : MAX_TASKS);
     weft_config config;
     weft_config_init(&config);
-    config.workers = DEFAULT_WORKERS;
-    const char *env = getenv("STRESS_WORKERS");
-    if (env != NULL)
-        config.workers = (unsigned)atoi(env);
-    pthread_t dog;
-    if (pthread_create(&dog, NULL, watchdog, NULL) != 0)
-        fail("pthread_create", 0);
+    config.workers = stress_workers(DEFAULT_WORKERS);
+    stress_watchdog_start((stress_watchdog_settings){.run_limit_s = LIMIT_S});
     int code = weft_run_with(&config, weft_coro_new(storm_main, NULL), NULL);
-    atomic_store(&watchdog_done, true);
-    pthread_join(dog, NULL);
+    stress_watchdog_stop();
     if (code != 0)
-        fail("weft_run_with failed", code);
+        stress_fail("weft_run_with failed", code);
     int total = atomic_load(&created);
     int started = 0, returned = 0;
     for (int i = 0; i < total; i++) {
         record *rec = &records[i];
         if (atomic_load(&rec->callbacks) != 1)
-            fail("a task's done callback did not run exactly once", i);
+            stress_fail("a task's done callback did not run exactly once", i);
         started += atomic_load(&rec->started);
         returned += atomic_load(&rec->returned);
     }
@@ -425,11 +381,10 @@ int main(int argc, char **argv)
            atomic_load(&cross_thread_cancels),
            atomic_load(&never_registered), atomic_load(&never_ran), atomic_load(&spawn_refused));
     if (atomic_load(&completions) != total)
-        fail("completions differ from tasks created", atomic_load(&completions));
+        stress_fail("completions differ from tasks created", atomic_load(&completions));
     if (started != returned)
-        fail("a started body never returned", started - returned);
+        stress_fail("a started body never returned", started - returned);
     if (atomic_load(&never_ran) != atomic_load(&never_expected))
-        fail("a removed done callback ran", atomic_load(&never_ran));
-    printf("1 passed, 0 failed\n");
-    return 0;
+        stress_fail("a removed done callback ran", atomic_load(&never_ran));
+    return stress_pass();
 }

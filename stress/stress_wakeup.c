@@ -9,60 +9,22 @@
  * and checks every result. A lost wake-up is a hang: a watchdog thread fails
  * the test with the round number if a round takes more than 10 s.
  * Usage: stress_wakeup [rounds]   (STRESS_WORKERS overrides the 4 workers) */
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE /* rand_r, clock_gettime under -std=c11 */
-#endif
-#include <pthread.h>
-#include <stdatomic.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <time.h>
-
 #include "weft.h"
+
+#define STRESS_PROGRAM "stress_wakeup"
+#include "stress.h"
 
 enum { DEFAULT_ROUNDS = 250, CHAINS = 4, CHAIN = 24, FAN = 48, MOVE_TRIES = 8, BAITS = 4,
        DEFAULT_WORKERS = 4, ROUND_LIMIT_S = 10 };
 
 static int rounds = DEFAULT_ROUNDS;
-static atomic_int current_round = -1;
-static atomic_llong round_started_ns;
-static atomic_bool finished;
 static atomic_int chain_bodies, fan_bodies, gate_bodies;
 static atomic_int ends_moved, gates_moved; /* completed on another thread */
 
-static void fail(const char *what, long long detail)
+static void progress(FILE *out)
 {
-    fprintf(stderr, "stress_wakeup: FAILED: %s (%lld) in round %d\n", what, detail,
-            atomic_load(&current_round));
-    exit(1);
-}
-
-static long long now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-static void *watchdog(void *arg)
-{
-    (void)arg;
-    while (!atomic_load(&finished)) {
-        nanosleep(&(struct timespec){0, 50 * 1000000}, NULL);
-        int round = atomic_load(&current_round);
-        long long started = atomic_load(&round_started_ns);
-        if (round >= 0 && !atomic_load(&finished) &&
-            now_ns() - started > (long long)ROUND_LIMIT_S * 1000000000LL) {
-            fprintf(stderr,
-                    "stress_wakeup: FAILED: round %d took more than %d s (lost wake-up?): "
-                    "%d chain bodies, %d fan bodies, %d gates so far\n",
-                    round, ROUND_LIMIT_S, atomic_load(&chain_bodies), atomic_load(&fan_bodies),
-                    atomic_load(&gate_bodies));
-            _Exit(1);
-        }
-    }
-    return NULL;
+    fprintf(out, "%d chain bodies, %d fan bodies, %d gates", atomic_load(&chain_bodies),
+            atomic_load(&fan_bodies), atomic_load(&gate_bodies));
 }
 
 /* pthread_self() is declared const: the compiler may reuse its value across
@@ -78,7 +40,7 @@ static int bait(void *arg, void **result)
 {
     (void)arg;
     if (weft_yield() != 0)
-        fail("bait yield failed", 0);
+        stress_fail("bait yield failed", 0);
     *result = (void *)(uintptr_t)7;
     return 0;
 }
@@ -92,11 +54,11 @@ static bool move_off(pthread_t from)
         weft_task *baits[BAITS];
         for (int k = 0; k < BAITS; k++)
             if ((baits[k] = weft_spawn(bait, NULL)) == NULL)
-                fail("spawn bait", weft_last_error());
+                stress_fail("spawn bait", weft_last_error());
         for (int k = 0; k < BAITS; k++) {
             void *value = NULL;
             if (weft_await(baits[k], &value) != 0 || value != (void *)(uintptr_t)7)
-                fail("bait failed", k);
+                stress_fail("bait failed", k);
             weft_task_release(baits[k]);
         }
     }
@@ -123,7 +85,7 @@ static int chain_link(void *arg, void **result)
     link_arg next = {me->remaining - 1, current_thread(), me->seed * 1103515245u + 12345u};
     weft_task *child = weft_spawn(chain_link, &next);
     if (child == NULL)
-        fail("spawn chain link", weft_last_error());
+        stress_fail("spawn chain link", weft_last_error());
     /* Vary when we start waiting: before the child started (it may run
      * inline), after it started elsewhere, or while it is sleeping. */
     switch (next.seed >> 16 & 3) {
@@ -136,9 +98,9 @@ static int chain_link(void *arg, void **result)
     int code = weft_await(child, &value);
     weft_task_release(child);
     if (code != 0)
-        fail("chain link failed", code);
+        stress_fail("chain link failed", code);
     if ((uintptr_t)value != (uintptr_t)me->remaining)
-        fail("chain returned a wrong length", (long long)(uintptr_t)value);
+        stress_fail("chain returned a wrong length", (long long)(uintptr_t)value);
     *result = (void *)((uintptr_t)value + 1);
     return 0;
 }
@@ -174,7 +136,7 @@ static int fan_waiter(void *arg, void **result)
     void *value = NULL;
     int code = weft_await(f->gate, &value);
     if (code != 0 || value != (void *)(uintptr_t)0xFA)
-        fail("fan waiter got a wrong outcome", code);
+        stress_fail("fan waiter got a wrong outcome", code);
     *result = (void *)(uintptr_t)2;
     return 0;
 }
@@ -184,8 +146,7 @@ static int wakeup_main(void *arg, void **result)
     (void)arg;
     (void)result;
     for (int r = 0; r < rounds; r++) {
-        atomic_store(&round_started_ns, now_ns());
-        atomic_store(&current_round, r);
+        stress_round_begin(r);
         int chains_before = atomic_load(&chain_bodies);
 
         link_arg heads[CHAINS];
@@ -194,77 +155,69 @@ static int wakeup_main(void *arg, void **result)
             heads[c] = (link_arg){CHAIN - 1, current_thread(), (unsigned)(r * CHAINS + c)};
             chains[c] = weft_spawn(chain_link, &heads[c]);
             if (chains[c] == NULL)
-                fail("spawn chain", weft_last_error());
+                stress_fail("spawn chain", weft_last_error());
         }
 
         atomic_int registered = 0;
         gate_arg g = {current_thread(), &registered};
         weft_task *gate_task = weft_spawn(gate, &g);
         if (gate_task == NULL)
-            fail("spawn gate", weft_last_error());
+            stress_fail("spawn gate", weft_last_error());
         fan_arg f = {gate_task, &registered};
         weft_task *fans[FAN];
         for (int i = 0; i < FAN; i++) {
             fans[i] = weft_spawn(fan_waiter, &f);
             if (fans[i] == NULL)
-                fail("spawn fan waiter", weft_last_error());
+                stress_fail("spawn fan waiter", weft_last_error());
         }
 
         for (int i = 0; i < FAN; i++) {
             void *value = NULL;
             int code = weft_await(fans[i], &value);
             if (code != 0 || value != (void *)(uintptr_t)2)
-                fail("fan waiter failed", code);
+                stress_fail("fan waiter failed", code);
             weft_task_release(fans[i]);
         }
         void *value = NULL;
         if (weft_await(gate_task, &value) != 0 || value != (void *)(uintptr_t)0xFA)
-            fail("gate failed", 0);
+            stress_fail("gate failed", 0);
         weft_task_release(gate_task);
         for (int c = 0; c < CHAINS; c++) {
             value = NULL;
             int code = weft_await(chains[c], &value);
             if (code != 0 || (uintptr_t)value != CHAIN)
-                fail("chain failed", code);
+                stress_fail("chain failed", code);
             weft_task_release(chains[c]);
         }
         if (atomic_load(&chain_bodies) - chains_before != CHAINS * CHAIN)
-            fail("chain bodies lost or doubled", atomic_load(&chain_bodies) - chains_before);
+            stress_fail("chain bodies lost or doubled", atomic_load(&chain_bodies) - chains_before);
     }
     return 0;
 }
 
 int main(int argc, char **argv)
 {
-    if (argc > 1)
-        rounds = atoi(argv[1]);
-    if (rounds < 1)
-        fail("bad round count", rounds);
+    rounds = (int)stress_arg(argc, argv, 1, "rounds", DEFAULT_ROUNDS, 1, 1000000);
     weft_config config;
     weft_config_init(&config);
-    config.workers = DEFAULT_WORKERS;
-    const char *env = getenv("STRESS_WORKERS");
-    if (env != NULL)
-        config.workers = (unsigned)atoi(env);
-    pthread_t dog;
-    if (pthread_create(&dog, NULL, watchdog, NULL) != 0)
-        fail("pthread_create", 0);
-    long long start = now_ns();
+    config.workers = stress_workers(DEFAULT_WORKERS);
+    /* A lost wake-up is a hang: a round over the limit fails with its number. */
+    stress_watchdog_start((stress_watchdog_settings){
+        .round_limit_s = ROUND_LIMIT_S, .suspect = "lost wake-up?", .progress = progress});
+    long long start = stress_now_ns();
     int code = weft_run_with(&config, weft_coro_new(wakeup_main, NULL), NULL);
-    atomic_store(&finished, true);
-    pthread_join(dog, NULL);
+    stress_watchdog_stop();
     if (code != 0)
-        fail("weft_run_with failed", code);
+        stress_fail("weft_run_with failed", code);
     if (atomic_load(&chain_bodies) != rounds * CHAINS * CHAIN ||
         atomic_load(&fan_bodies) != rounds * FAN || atomic_load(&gate_bodies) != rounds)
-        fail("bodies lost or doubled", atomic_load(&chain_bodies));
+        stress_fail("bodies lost or doubled", atomic_load(&chain_bodies));
     printf("stress_wakeup: %u workers, %d rounds in %.1f s: %d chain links (%d chain ends and %d "
            "of %d gates completed on another thread), %d fan-in waiters\n",
-           config.workers, rounds, (now_ns() - start) / 1e9, atomic_load(&chain_bodies),
+           config.workers, rounds, (stress_now_ns() - start) / 1e9, atomic_load(&chain_bodies),
            atomic_load(&ends_moved), atomic_load(&gates_moved), rounds,
            atomic_load(&fan_bodies));
     if (config.workers > 1 && atomic_load(&ends_moved) + atomic_load(&gates_moved) == 0)
-        fail("nothing ever completed on another thread", 0);
-    printf("1 passed, 0 failed\n");
-    return 0;
+        stress_fail("nothing ever completed on another thread", 0);
+    return stress_pass();
 }
