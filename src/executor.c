@@ -182,7 +182,10 @@ void weft_executor_poll(weft_executor *executor, weft_worker *worker, bool wait,
     if (!wait && atomic_load_explicit(&executor->inject_pending, memory_order_acquire) == 0)
         return;
     pthread_mutex_lock(&executor->lock);
-    if (wait && executor->inject_count == 0) {
+    /* stop_workers is read under the lock that weft_executor_wake_all
+     * takes to broadcast, so a stop cannot slip in before the wait. */
+    if (wait && executor->inject_count == 0 &&
+        !atomic_load_explicit(&executor->stop_workers, memory_order_acquire)) {
         if (timeout_ns < 0) {
             pthread_cond_wait(&executor->work_available, &executor->lock);
         } else {

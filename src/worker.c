@@ -357,6 +357,10 @@ void weft_executor_notify_work(weft_executor *executor)
 
 void weft_executor_wake_all(weft_executor *executor)
 {
+    /* A single loop waits for injected work in weft_executor_poll. */
+    pthread_mutex_lock(&executor->lock);
+    pthread_cond_broadcast(&executor->work_available);
+    pthread_mutex_unlock(&executor->lock);
     for (unsigned i = 0; i < executor->worker_count; i++) {
         weft_worker *worker = &executor->workers[i];
         pthread_mutex_lock(&worker->park_lock);
@@ -513,6 +517,11 @@ void weft_worker_turn(weft_worker *worker, int64_t max_wait_ns)
         end_search(worker, true);
         return;
     }
+    /* A single loop has nobody to steal from, and it already waited in
+     * run_once for injected work or its next timer; parking here instead
+     * would wait where injected work does not look. */
+    if (worker->executor->worker_count == 1)
+        return;
     begin_search(worker);
     weft_runnable *item = search(worker);
     if (item != NULL) {
