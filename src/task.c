@@ -92,7 +92,6 @@ void weft_task_launch(weft_executor *executor, weft_task *task, weft_coro *coro)
     task->executor = executor;
     weft_executor_take_task_reference(executor);
     task->coro = coro;
-    task->stack_fiber = &task->fiber;
     coro->task = task;
     /* N1/N2: only unnamed tasks take a number (weft follows 3.13 here). */
     if (task->name == NULL)
@@ -163,7 +162,8 @@ static void task_fiber_main(void *arg)
     /* Re-read the worker: the task may have migrated while suspended. */
     weft_worker *worker = weft_worker_current();
     worker->switched_out = task;
-    weft_fiber_exit_to(&task->fiber, &worker->fiber);
+    /* Only a task with a fiber of its own runs this function. */
+    weft_fiber_exit_to(task->stack_fiber, &worker->fiber);
 }
 
 /* The coroutine returned (or never started): decide the final state the
@@ -240,7 +240,8 @@ void weft_task_step(weft_worker *worker, weft_task *task)
     if (!task->started) {
         if (finish_if_cancelled_before_start(task))
             return;
-        if (weft_fiber_start(&task->fiber, &worker->stacks, task_fiber_main, task, task) != 0) {
+        task->stack_fiber = weft_fiber_start_in_stack(&worker->stacks, task_fiber_main, task, task);
+        if (task->stack_fiber == NULL) {
             weft_free(task->error.message);
             task->error.code = WEFT_ENOMEM;
             task->error.message = weft_strdup("out of memory for a task stack");
@@ -260,7 +261,9 @@ void weft_task_step(weft_worker *worker, weft_task *task)
 
     switch (task->intent) {
     case WEFT_INTENT_FINISH:
-        weft_fiber_release(&task->fiber, &worker->stacks);
+        /* FINISH comes from task_fiber_main: stack_fiber is task's own. */
+        weft_fiber_release(task->stack_fiber, &worker->stacks);
+        task->stack_fiber = NULL;
         task_finish(task, task->return_code, task->return_value);
         break;
     case WEFT_INTENT_REQUEUE:

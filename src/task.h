@@ -44,9 +44,10 @@ struct weft_task {
     atomic_int references;
     weft_executor *executor;
     weft_coro *coro;
-    weft_fiber fiber;
-    /* The fiber this task's code runs on: &fiber, or, for a task run inline
-     * by the task that awaited it (LIFO mode), that awaiter's fiber. */
+    /* The fiber this task's code runs on, NULL until its first step: its
+     * own, whose record lives at the top of its stack (so a task that has
+     * not started costs no fiber either), or, for a task run inline by the
+     * task that awaited it (LIFO mode), that awaiter's fiber. */
     weft_fiber *stack_fiber;
     bool started;
     weft_task_intent intent;
