@@ -67,10 +67,10 @@ struct weft_task {
     weft_future *waiting_on; /* Task._fut_waiter */
     weft_callback_entry wakeup; /* our registration while waiting */
 
-    /* Name: given, or "Task-N" formatted on first use. */
+    /* Name (under future.lock): given, or "Task-N" formatted from number
+     * into the heap on first use (NULL until then). */
     uint64_t number;
     char *name;
-    char number_name[32];
 
     /* Where the coroutine last suspended, for descriptions. */
     const char *file;

@@ -467,14 +467,30 @@ const char *weft_task_get_name(weft_task *task)
         return NULL;
     weft_spinlock_lock(&task->future.lock);
     const char *name = task->name;
-    if (name == NULL) {
-        /* Formatted on first use: most tasks are never asked their name. */
-        if (task->number_name[0] == '\0')
-            snprintf(task->number_name, sizeof task->number_name, "Task-%llu",
-                     (unsigned long long)task->number);
-        name = task->number_name;
-    }
     weft_spinlock_unlock(&task->future.lock);
+    if (name != NULL)
+        return name;
+    /* An unnamed task's "Task-N" is formatted into the heap on first use:
+     * most tasks are never asked their name, so they carry only the number.
+     * The number is fixed since launch; the lock only decides who wins. */
+    char numbered[32];
+    snprintf(numbered, sizeof numbered, "Task-%llu", (unsigned long long)task->number);
+    char *copy = weft_strdup(numbered);
+    if (copy == NULL) {
+        /* Out of memory: right text, shorter life (the next such call on
+         * this thread overwrites it). */
+        static _Thread_local char fallback[32];
+        memcpy(fallback, numbered, sizeof fallback);
+        return fallback;
+    }
+    weft_spinlock_lock(&task->future.lock);
+    if (task->name == NULL) {
+        task->name = copy;
+        copy = NULL;
+    }
+    name = task->name;
+    weft_spinlock_unlock(&task->future.lock);
+    weft_free(copy);
     return name;
 }
 
