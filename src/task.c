@@ -473,7 +473,7 @@ int weft_task_request_cancel(weft_task *task, const char *msg)
      * RecursionError): the request came back to this task, so it stops
      * waiting and takes the cancel at its next step, which unwinds the
      * cycle. Only if its wake-up is still registered, i.e. not queued. */
-    if (cycle && awaited != NULL && weft_future_remove_entry(&awaited->future, &task->wakeup))
+    if (cycle && awaited != NULL && weft_future_remove_link(&awaited->future, &task->wakeup))
         weft_task_wake(task);
     weft_task_release(awaited);
     return 1;

@@ -65,7 +65,7 @@ struct weft_task {
     char *cancel_message;
     int cancel_requests;
     weft_future *waiting_on; /* Task._fut_waiter */
-    weft_callback_entry wakeup; /* our registration while waiting */
+    weft_callback_link wakeup; /* our registration while waiting */
 
     /* Name (under future.lock): given, or "Task-N" formatted from number
      * into the heap on first use (NULL until then). */

@@ -418,7 +418,7 @@ int weft_task_add_done_callback_named(weft_task *task, weft_done_fn fn, void *ar
     entry->name = name != NULL ? name : "callback";
     entry->file = file != NULL ? file : "?";
     entry->line = line;
-    if (!weft_future_add(&task->future, entry)) {
+    if (!weft_future_add(&task->future, &entry->link)) {
         /* C2: already done, so it is queued at once. */
         entry->task = weft_task_retain(task);
         weft_callback_entry_schedule(entry);
@@ -432,26 +432,27 @@ int weft_task_remove_done_callback(weft_task *task, weft_done_fn fn, void *arg)
         return weft_error_set(WEFT_EINVAL, "weft_task_remove_done_callback: %s is NULL",
                               task == NULL ? "task" : "fn");
     weft_future *future = &task->future;
-    weft_callback_entry *removed = NULL;
+    weft_callback_link *removed = NULL;
     int count = 0;
     weft_spinlock_lock(&future->lock);
-    weft_callback_entry **link = &future->callbacks;
-    while (*link != NULL) {
-        weft_callback_entry *entry = *link;
-        if (entry->waiter == NULL && entry->fn == fn && entry->arg == arg) {
-            *link = entry->next;
-            entry->next = removed;
-            removed = entry;
+    weft_callback_link **at = &future->callbacks;
+    while (*at != NULL) {
+        weft_callback_link *link = *at;
+        if (link->waiter == NULL && weft_callback_entry_of(link)->fn == fn &&
+            weft_callback_entry_of(link)->arg == arg) {
+            *at = link->next;
+            link->next = removed;
+            removed = link;
             count++;
         } else {
-            link = &entry->next;
+            at = &link->next;
         }
     }
-    future->callbacks_tail = link;
+    future->callbacks_tail = at;
     weft_spinlock_unlock(&future->lock);
     while (removed != NULL) {
-        weft_callback_entry *next = removed->next;
-        weft_free(removed);
+        weft_callback_link *next = removed->next;
+        weft_free(weft_callback_entry_of(removed));
         removed = next;
     }
     return count;
