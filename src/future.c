@@ -9,7 +9,7 @@
 #include "task.h"
 #include "worker.h"
 
-void weft_future_init(weft_future *future, weft_executor *executor, weft_task *task)
+void weft_future_init(weft_future *future, weft_task *task)
 {
     weft_spinlock_init(&future->lock);
     atomic_init(&future->state, WEFT_FUTURE_PENDING);
@@ -19,7 +19,6 @@ void weft_future_init(weft_future *future, weft_executor *executor, weft_task *t
     future->error_message = NULL;
     future->result = NULL;
     atomic_init(&future->retrieved, false);
-    future->executor = executor;
     future->task = task;
 }
 

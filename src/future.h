@@ -50,6 +50,7 @@ typedef struct weft_future {
     /* Guards the callback list, the outcome while it is written, and (for a
      * task) its cancel fields. Rarely contended: only wakers and cancellers. */
     weft_spinlock lock;
+    atomic_bool retrieved; /* R4: an error was looked at (by any thread) */
     /* Written with release after the outcome; read with acquire, so a thread
      * that sees a final state also sees result, error and messages. */
     _Atomic weft_future_state state;
@@ -58,12 +59,11 @@ typedef struct weft_future {
     int error;           /* FINISHED: 0 or the error code */
     char *error_message; /* FINISHED with an error, or CANCELLED: the message */
     void *result;
-    atomic_bool retrieved; /* R4: an error was looked at (by any thread) */
-    weft_executor *executor;
     weft_task *task;     /* the task embedding this future, or NULL */
 } weft_future;
 
-void weft_future_init(weft_future *future, weft_executor *executor, weft_task *task);
+/* task: the task embedding future, or NULL for a plain future. */
+void weft_future_init(weft_future *future, weft_task *task);
 /* Frees the messages; the future must be done or never have had callbacks. */
 void weft_future_destroy(weft_future *future);
 

@@ -266,7 +266,7 @@ int weft_sleep(double seconds)
         seconds = 1e9; /* keep the deadline inside int64 nanoseconds */
 
     weft_future sleeper;
-    weft_future_init(&sleeper, self->executor, NULL);
+    weft_future_init(&sleeper, NULL);
     weft_handle *timer = weft_handle_new(self->executor,
                                          weft_clock_ns() + (int64_t)(seconds * 1e9),
                                          sleep_timer_fired, &sleeper, "sleep", __FILE__, __LINE__);
