@@ -33,17 +33,38 @@ static __attribute__((noinline)) int descend(int depth)
     return pad[0];
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+
 /* A function whose local buffer is larger than the room left on the stack,
  * filled completely: the common way a coroutine overflows. The size is
  * taken from this very frame so the buffer ends inside the canary (the
- * lowest 64 bytes), not beyond the stack. */
+ * lowest 64 bytes), not beyond the stack. Under ASan the buffer gets
+ * redzones below it and calls that poison them (the first one through the
+ * dynamic linker's resolver, whose frame saves the vector registers), which
+ * would run past the bottom of the stack (a fault, or another stack's
+ * memory): the buffer stops a page short and one plain store breaks the
+ * canary instead (its shadow is clean, so only weft's check sees it). */
 static __attribute__((noinline)) void fill_large_buffer(uintptr_t stack_low)
 {
-    size_t size = (uintptr_t)__builtin_frame_address(0) - stack_low - 32;
+#if defined(UNDER_ASAN)
+    const size_t slack = 4096;
+#else
+    const size_t slack = 32;
+#endif
+    size_t size = (uintptr_t)__builtin_frame_address(0) - stack_low - slack;
     volatile char buffer[size];
     for (size_t i = 0; i < size; i++)
         buffer[i] = (char)i;
     (void)buffer[0];
+#if defined(UNDER_ASAN)
+    *(volatile char *)(stack_low + 8) ^= 1;
+#endif
 }
 
 /* Canary mode: overflow into the canary, then suspend: the switch away
@@ -121,14 +142,6 @@ static void canary_names_the_task(void **state)
     (void)state;
     int status;
     char *output = run_child(overflow_into_canary, false, &status);
-#if defined(__SANITIZE_ADDRESS__)
-    /* Under AddressSanitizer the overflowing write is caught by ASan itself,
-     * before weft's canary check can run: still detected, by ASan. */
-    if (strstr(output, "AddressSanitizer: stack-buffer") != NULL) {
-        assert_false(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-        return;
-    }
-#endif
     check_report(output, status);
 }
 
