@@ -26,12 +26,14 @@ __attribute__((format(printf, 2, 3))) static void append(text *t, const char *fm
         t->length += (size_t)n;
 }
 
-static void append_callback(text *t, const weft_callback_entry *entry)
+static void append_callback(text *t, weft_callback_link *link)
 {
-    if (entry->waiter != NULL)
+    if (link->waiter != NULL) {
         append(t, "Task.task_wakeup()");
-    else
+    } else {
+        const weft_callback_entry *entry = weft_callback_entry_of(link);
         append(t, "%s() at %s:%d", entry->name, entry->file, entry->line);
+    }
 }
 
 /* base_futures._format_callbacks: one, two, or "first, <N more>, last". */
@@ -39,13 +41,13 @@ static void append_callbacks(text *t, weft_future *future)
 {
     weft_spinlock_lock(&future->lock);
     size_t count = 0;
-    const weft_callback_entry *last = NULL;
-    for (const weft_callback_entry *e = future->callbacks; e != NULL; e = e->next) {
+    weft_callback_link *last = NULL;
+    for (weft_callback_link *e = future->callbacks; e != NULL; e = e->next) {
         count++;
         last = e;
     }
     if (count > 0) {
-        const weft_callback_entry *first = future->callbacks;
+        weft_callback_link *first = future->callbacks;
         append(t, " cb=[");
         append_callback(t, first);
         if (count == 2) {

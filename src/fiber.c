@@ -235,20 +235,44 @@ _Noreturn static void fiber_main(void *arg)
     abort();
 }
 
-int weft_fiber_start(weft_fiber *f, weft_stack_pool *pool, void (*entry)(void *), void *arg,
-                     void *owner)
+/* usable: the bytes from stack.low up that the fiber's code may use (all of
+ * them, or all but the record on top). */
+static void prepare(weft_fiber *f, weft_stack stack, size_t usable, void (*entry)(void *),
+                    void *arg, void *owner)
 {
     memset(f, 0, sizeof *f);
-    if (weft_stack_acquire(pool, &f->stack) != 0)
-        return -1;
-    f->stack_bottom = f->stack.low;
-    f->stack_size_for_asan = f->stack.size;
+    f->stack = stack;
+    f->stack_bottom = stack.low;
+    f->stack_size_for_asan = usable;
     f->entry = entry;
     f->entry_arg = arg;
     f->owner = owner;
     f->tsan_fiber = tsan_fiber_take();
-    weft_context_make(&f->context, f->stack.low, f->stack.size, fiber_main, f);
+    weft_context_make(&f->context, stack.low, usable, fiber_main, f);
+}
+
+int weft_fiber_start(weft_fiber *f, weft_stack_pool *pool, void (*entry)(void *), void *arg,
+                     void *owner)
+{
+    memset(f, 0, sizeof *f);
+    weft_stack stack;
+    if (weft_stack_acquire(pool, &stack) != 0)
+        return -1;
+    prepare(f, stack, stack.size, entry, arg, owner);
     return 0;
+}
+
+weft_fiber *weft_fiber_start_in_stack(weft_stack_pool *pool, void (*entry)(void *), void *arg,
+                                      void *owner)
+{
+    weft_stack stack;
+    if (weft_stack_acquire(pool, &stack) != 0)
+        return NULL;
+    /* Stacks are whole pages, far larger than a record plus the canary. */
+    size_t usable = stack.size - WEFT_FIBER_RECORD_BYTES;
+    weft_fiber *f = (weft_fiber *)((char *)stack.low + usable);
+    prepare(f, stack, usable, entry, arg, owner);
+    return f;
 }
 
 static inline void check_canary(weft_fiber *f)
@@ -315,9 +339,16 @@ __attribute__((noinline)) void weft_fiber_exit_to(weft_fiber *from, weft_fiber *
 void weft_fiber_release(weft_fiber *f, weft_stack_pool *pool)
 {
     check_canary(f);
-    weft_stack_release(pool, &f->stack);
-    tsan_fiber_give_back(f->tsan_fiber);
+    /* Everything needed is copied out and f cleared first: a record of
+     * weft_fiber_start_in_stack goes back to the pool with its stack (whose
+     * free-list node then overwrites it). */
+    weft_stack stack = f->stack;
+    void *tsan_fiber = f->tsan_fiber;
+    f->stack.low = NULL;
+    f->stack.size = 0;
     f->tsan_fiber = NULL;
     f->stack_bottom = NULL;
     f->stack_size_for_asan = 0;
+    weft_stack_release(pool, &stack);
+    tsan_fiber_give_back(tsan_fiber);
 }

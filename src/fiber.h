@@ -4,6 +4,8 @@
  * Rules for callers:
  *  - A weft_fiber must stay at one address from weft_fiber_start (or
  *    weft_fiber_thread_init) until weft_fiber_release (or _thread_fini).
+ *    weft_fiber_start_in_stack keeps the record in the top bytes of the
+ *    fiber's own stack instead, so it costs nothing until the fiber exists.
  *  - Each thread that runs fibers calls weft_fiber_thread_init first; its
  *    "native" fiber stands for the thread's own stack.  A switch to a native
  *    fiber must happen on that native fiber's own thread.
@@ -63,6 +65,17 @@ void weft_fiber_thread_fini(weft_fiber *native);
 int weft_fiber_start(weft_fiber *f, weft_stack_pool *pool, void (*entry)(void *), void *arg,
                      void *owner);
 
+/* Like weft_fiber_start, with the fiber's record carved from the top of the
+ * stack it takes (WEFT_FIBER_RECORD_BYTES; the code running on the fiber
+ * gets the rest).  Returns the record, valid until weft_fiber_release gives
+ * the stack back, or NULL with errno set. */
+weft_fiber *weft_fiber_start_in_stack(weft_stack_pool *pool, void (*entry)(void *), void *arg,
+                                      void *owner);
+
+/* Stack bytes a record of weft_fiber_start_in_stack takes: whole cache
+ * lines, which also keeps the usable top 16-byte aligned. */
+#define WEFT_FIBER_RECORD_BYTES ((sizeof(weft_fiber) + 63) / 64 * 64)
+
 /* Suspend from (the fiber running now) and resume to.  Checks from's canary
  * first.  Returns when something switches back to from, maybe on another
  * thread. */
@@ -72,7 +85,8 @@ void weft_fiber_switch(weft_fiber *from, weft_fiber *to);
 _Noreturn void weft_fiber_exit_to(weft_fiber *from, weft_fiber *to);
 
 /* After f has exited: check its canary, return its stack to pool (which may
- * be another pool of the same executor), destroy its TSan fiber. */
+ * be another pool of the same executor), give back its TSan fiber.  Touches
+ * f only before the stack goes back (f may live in that stack). */
 void weft_fiber_release(weft_fiber *f, weft_stack_pool *pool);
 
 /* The fiber running on the calling thread.  Deliberately not inline. */

@@ -9,7 +9,7 @@
 #include "task.h"
 #include "worker.h"
 
-void weft_future_init(weft_future *future, weft_executor *executor, weft_task *task)
+void weft_future_init(weft_future *future, weft_task *task)
 {
     weft_spinlock_init(&future->lock);
     atomic_init(&future->state, WEFT_FUTURE_PENDING);
@@ -19,7 +19,6 @@ void weft_future_init(weft_future *future, weft_executor *executor, weft_task *t
     future->error_message = NULL;
     future->result = NULL;
     atomic_init(&future->retrieved, false);
-    future->executor = executor;
     future->task = task;
 }
 
@@ -28,10 +27,10 @@ void weft_future_destroy(weft_future *future)
     /* Done callbacks of a future that never completed (a task freed while
      * pending cannot happen: the executor holds a reference) are dropped. */
     while (future->callbacks != NULL) {
-        weft_callback_entry *entry = future->callbacks;
-        future->callbacks = entry->next;
-        if (entry->waiter == NULL)
-            weft_free(entry);
+        weft_callback_link *link = future->callbacks;
+        future->callbacks = link->next;
+        if (link->waiter == NULL)
+            weft_free(weft_callback_entry_of(link));
     }
     weft_free(future->error_message);
     future->error_message = NULL;
@@ -52,7 +51,7 @@ bool weft_future_complete(weft_future *future, weft_future_state state, int erro
     /* Release: whoever reads the final state with acquire sees the outcome. */
     WEFT_TSAN_RELEASE(future);
     atomic_store_explicit(&future->state, state, memory_order_release);
-    weft_callback_entry *entries = future->callbacks;
+    weft_callback_link *links = future->callbacks;
     /* Read before the first wake-up: a woken waiter may free a future that
      * lives on its stack as soon as it runs. */
     weft_task *task = future->task;
@@ -62,13 +61,14 @@ bool weft_future_complete(weft_future *future, weft_future_state state, int erro
 
     /* asyncio's __schedule_callbacks: every callback goes to the ready queue
      * with call_soon, in registration order; wake-ups are callbacks too. */
-    while (entries != NULL) {
-        weft_callback_entry *entry = entries;
-        entries = entry->next;
-        entry->next = NULL;
-        if (entry->waiter != NULL) {
-            weft_task_wake(entry->waiter);
+    while (links != NULL) {
+        weft_callback_link *link = links;
+        links = link->next;
+        link->next = NULL;
+        if (link->waiter != NULL) {
+            weft_task_wake(link->waiter);
         } else {
+            weft_callback_entry *entry = weft_callback_entry_of(link);
             entry->task = task != NULL ? weft_task_retain(task) : NULL;
             weft_callback_entry_schedule(entry);
         }
@@ -76,28 +76,28 @@ bool weft_future_complete(weft_future *future, weft_future_state state, int erro
     return true;
 }
 
-bool weft_future_add(weft_future *future, weft_callback_entry *entry)
+bool weft_future_add(weft_future *future, weft_callback_link *link)
 {
-    entry->next = NULL;
+    link->next = NULL;
     weft_spinlock_lock(&future->lock);
     bool pending = weft_future_state_of(future) == WEFT_FUTURE_PENDING;
     if (pending) {
-        *future->callbacks_tail = entry;
-        future->callbacks_tail = &entry->next;
+        *future->callbacks_tail = link;
+        future->callbacks_tail = &link->next;
     }
     weft_spinlock_unlock(&future->lock);
     return pending;
 }
 
-bool weft_future_remove_entry(weft_future *future, weft_callback_entry *entry)
+bool weft_future_remove_link(weft_future *future, weft_callback_link *link)
 {
     bool found = false;
     weft_spinlock_lock(&future->lock);
-    for (weft_callback_entry **link = &future->callbacks; *link != NULL; link = &(*link)->next) {
-        if (*link == entry) {
-            *link = entry->next;
-            if (future->callbacks_tail == &entry->next)
-                future->callbacks_tail = link;
+    for (weft_callback_link **at = &future->callbacks; *at != NULL; at = &(*at)->next) {
+        if (*at == link) {
+            *at = link->next;
+            if (future->callbacks_tail == &link->next)
+                future->callbacks_tail = at;
             found = true;
             break;
         }

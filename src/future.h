@@ -5,6 +5,7 @@
 
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "runnable.h"
 #include "spinlock.h"
@@ -16,14 +17,20 @@ typedef enum weft_future_state {
     WEFT_FUTURE_CANCELLED,
 } weft_future_state;
 
-/* One registration in a future's callback list. Either a waiting task's
- * wake-up (asyncio's Task.__wakeup: the entry is embedded in the waiter, so
- * awaiting allocates nothing) or a user's done callback, which becomes a
- * runnable of its own when the future completes (C1). */
+/* One registration in a future's callback list: asyncio's Task.__wakeup of a
+ * waiting task (just this link, embedded in the waiter, so awaiting
+ * allocates nothing and a task carries 16 bytes for it) or the link of a
+ * user's done callback (inside a weft_callback_entry). */
+typedef struct weft_callback_link {
+    struct weft_callback_link *next;
+    weft_task *waiter; /* wake-up: the task to wake; NULL in a done callback */
+} weft_callback_link;
+
+/* A user's done callback, which becomes a runnable of its own when the
+ * future completes (C1). */
 typedef struct weft_callback_entry {
     weft_runnable runnable; /* first: queued as WEFT_RUNNABLE_DONE_CALLBACK */
-    struct weft_callback_entry *next;
-    weft_task *waiter;      /* wake-up: the task to wake; NULL for done callbacks */
+    weft_callback_link link; /* waiter NULL */
     weft_done_fn fn;
     void *arg;
     weft_task *task;        /* the finished task handed to fn (referenced while queued) */
@@ -33,24 +40,30 @@ typedef struct weft_callback_entry {
     int line;
 } weft_callback_entry;
 
+/* The done callback a link with waiter == NULL belongs to. */
+static inline weft_callback_entry *weft_callback_entry_of(weft_callback_link *link)
+{
+    return (weft_callback_entry *)((char *)link - offsetof(weft_callback_entry, link));
+}
+
 typedef struct weft_future {
     /* Guards the callback list, the outcome while it is written, and (for a
      * task) its cancel fields. Rarely contended: only wakers and cancellers. */
     weft_spinlock lock;
+    atomic_bool retrieved; /* R4: an error was looked at (by any thread) */
     /* Written with release after the outcome; read with acquire, so a thread
      * that sees a final state also sees result, error and messages. */
     _Atomic weft_future_state state;
-    weft_callback_entry *callbacks;
-    weft_callback_entry **callbacks_tail;
+    weft_callback_link *callbacks;
+    weft_callback_link **callbacks_tail;
     int error;           /* FINISHED: 0 or the error code */
     char *error_message; /* FINISHED with an error, or CANCELLED: the message */
     void *result;
-    atomic_bool retrieved; /* R4: an error was looked at (by any thread) */
-    weft_executor *executor;
     weft_task *task;     /* the task embedding this future, or NULL */
 } weft_future;
 
-void weft_future_init(weft_future *future, weft_executor *executor, weft_task *task);
+/* task: the task embedding future, or NULL for a plain future. */
+void weft_future_init(weft_future *future, weft_task *task);
 /* Frees the messages; the future must be done or never have had callbacks. */
 void weft_future_destroy(weft_future *future);
 
@@ -71,11 +84,11 @@ static inline bool weft_future_done(const weft_future *future)
 bool weft_future_complete(weft_future *future, weft_future_state state, int error, void *result,
                           char *message);
 
-/* Registers entry; returns false if the future is already done (the entry
- * was not added). */
-bool weft_future_add(weft_future *future, weft_callback_entry *entry);
-/* Unlinks entry if still registered; returns whether it was. */
-bool weft_future_remove_entry(weft_future *future, weft_callback_entry *entry);
+/* Registers link (a waiter's wake-up or a done callback's link); returns
+ * false if the future is already done (the link was not added). */
+bool weft_future_add(weft_future *future, weft_callback_link *link);
+/* Unlinks link if still registered; returns whether it was. */
+bool weft_future_remove_link(weft_future *future, weft_callback_link *link);
 
 /* The outcome of a done future as weft_await returns it: 0 with *result, the
  * error code, or WEFT_ECANCELLED. The message is recorded as the caller's

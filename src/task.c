@@ -12,6 +12,14 @@
 #include "worker.h"
 #include "worker_cache.h"
 
+/* Issue 4's budget: at most 400 bytes of peak memory per task created and
+ * not yet started. With glibc's 8-byte chunk header and a ready-queue slot
+ * that leaves about 320 bytes of task, one malloc size class: a field added
+ * here must fit in the padding or pay for itself elsewhere. */
+#if UINTPTR_MAX == UINT64_MAX
+_Static_assert(sizeof(weft_task) <= 312, "weft_task grew past its 320-byte malloc chunk");
+#endif
+
 /* Process-wide, like asyncio's _task_name_counter (N1). */
 static atomic_uint_fast64_t task_counter;
 
@@ -86,13 +94,12 @@ static uint64_t next_task_number(weft_executor *executor)
 void weft_task_launch(weft_executor *executor, weft_task *task, weft_coro *coro)
 {
     task->runnable.kind = WEFT_RUNNABLE_TASK_STEP;
-    weft_future_init(&task->future, executor, task);
+    weft_future_init(&task->future, task);
     atomic_init(&task->state, WEFT_TASK_SCHEDULED);
     atomic_init(&task->references, 2); /* the caller's and the executor's */
     task->executor = executor;
     weft_executor_take_task_reference(executor);
     task->coro = coro;
-    task->stack_fiber = &task->fiber;
     coro->task = task;
     /* N1/N2: only unnamed tasks take a number (weft follows 3.13 here). */
     if (task->name == NULL)
@@ -163,7 +170,8 @@ static void task_fiber_main(void *arg)
     /* Re-read the worker: the task may have migrated while suspended. */
     weft_worker *worker = weft_worker_current();
     worker->switched_out = task;
-    weft_fiber_exit_to(&task->fiber, &worker->fiber);
+    /* Only a task with a fiber of its own runs this function. */
+    weft_fiber_exit_to(task->stack_fiber, &worker->fiber);
 }
 
 /* The coroutine returned (or never started): decide the final state the
@@ -240,7 +248,8 @@ void weft_task_step(weft_worker *worker, weft_task *task)
     if (!task->started) {
         if (finish_if_cancelled_before_start(task))
             return;
-        if (weft_fiber_start(&task->fiber, &worker->stacks, task_fiber_main, task, task) != 0) {
+        task->stack_fiber = weft_fiber_start_in_stack(&worker->stacks, task_fiber_main, task, task);
+        if (task->stack_fiber == NULL) {
             weft_free(task->error.message);
             task->error.code = WEFT_ENOMEM;
             task->error.message = weft_strdup("out of memory for a task stack");
@@ -258,9 +267,11 @@ void weft_task_step(weft_worker *worker, weft_task *task)
      * owner has since switched away, or the other way round. */
     task = worker->switched_out;
 
-    switch (task->intent) {
+    switch ((weft_task_intent)task->intent) {
     case WEFT_INTENT_FINISH:
-        weft_fiber_release(&task->fiber, &worker->stacks);
+        /* FINISH comes from task_fiber_main: stack_fiber is task's own. */
+        weft_fiber_release(task->stack_fiber, &worker->stacks);
+        task->stack_fiber = NULL;
         task_finish(task, task->return_code, task->return_value);
         break;
     case WEFT_INTENT_REQUEUE:
@@ -470,7 +481,7 @@ int weft_task_request_cancel(weft_task *task, const char *msg)
      * RecursionError): the request came back to this task, so it stops
      * waiting and takes the cancel at its next step, which unwinds the
      * cycle. Only if its wake-up is still registered, i.e. not queued. */
-    if (cycle && awaited != NULL && weft_future_remove_entry(&awaited->future, &task->wakeup))
+    if (cycle && awaited != NULL && weft_future_remove_link(&awaited->future, &task->wakeup))
         weft_task_wake(task);
     weft_task_release(awaited);
     return 1;

@@ -33,47 +33,54 @@ typedef enum weft_task_intent {
     WEFT_INTENT_FINISH,  /* the coroutine returned */
 } weft_task_intent;
 
+/* Every unstarted task costs this struct (plus the allocator's header), so
+ * fields are ordered to leave no padding: the 4-byte and 1-byte ones fill
+ * the words between pointers, and a fiber, a stack and a name in text come
+ * only when needed. */
 struct weft_task {
     weft_runnable runnable; /* first: the ready queue holds &task->runnable */
-    weft_future future;     /* outcome and done callbacks */
     /* weft_task_state plus WEFT_TASK_WOKEN_EARLY; see weft_task_wake. */
     atomic_uint state;
+    weft_future future; /* outcome and done callbacks */
     /* User references plus one held by the executor until the task is done
      * and its callbacks are queued; acq_rel so the last releaser sees every
      * write made before other releases. */
     atomic_int references;
-    weft_executor *executor;
-    weft_coro *coro;
-    weft_fiber fiber;
-    /* The fiber this task's code runs on: &fiber, or, for a task run inline
-     * by the task that awaited it (LIFO mode), that awaiter's fiber. */
-    weft_fiber *stack_fiber;
-    bool started;
-    weft_task_intent intent;
-    int return_code; /* what the coroutine returned (intent FINISH) */
-    void *return_value;
 
     /* Step input: a cancellation delivered at the start of this step (the
      * _must_cancel rule, S3) or the self-await error (T3). */
     int step_error;
     char *step_message;
 
-    /* Cancellation (under future.lock): Task._must_cancel,
+    weft_executor *executor;
+    weft_coro *coro;
+    /* The fiber this task's code runs on, NULL until its first step: its
+     * own, whose record lives at the top of its stack (so a task that has
+     * not started costs no fiber either), or, for a task run inline by the
+     * task that awaited it (LIFO mode), that awaiter's fiber. */
+    weft_fiber *stack_fiber;
+    bool started;
+    bool must_cancel;     /* cancellation, see below */
+    unsigned char intent; /* a weft_task_intent */
+    int return_code;      /* what the coroutine returned (intent FINISH) */
+    void *return_value;
+
+    /* Cancellation (under future.lock): Task._must_cancel (above),
      * _cancel_message, _num_cancels_requested. */
-    bool must_cancel;
     char *cancel_message;
     int cancel_requests;
-    weft_future *waiting_on; /* Task._fut_waiter */
-    weft_callback_entry wakeup; /* our registration while waiting */
 
-    /* Name: given, or "Task-N" formatted on first use. */
+    /* Where the coroutine last suspended, for descriptions (with file). */
+    int line;
+    const char *file;
+
+    weft_future *waiting_on;   /* Task._fut_waiter */
+    weft_callback_link wakeup; /* our registration while waiting */
+
+    /* Name (under future.lock): given, or "Task-N" formatted from number
+     * into the heap on first use (NULL until then). */
     uint64_t number;
     char *name;
-    char number_name[32];
-
-    /* Where the coroutine last suspended, for descriptions. */
-    const char *file;
-    int line;
 
     weft_error_slot error; /* last error while this task runs */
 

@@ -266,7 +266,7 @@ int weft_sleep(double seconds)
         seconds = 1e9; /* keep the deadline inside int64 nanoseconds */
 
     weft_future sleeper;
-    weft_future_init(&sleeper, self->executor, NULL);
+    weft_future_init(&sleeper, NULL);
     weft_handle *timer = weft_handle_new(self->executor,
                                          weft_clock_ns() + (int64_t)(seconds * 1e9),
                                          sleep_timer_fired, &sleeper, "sleep", __FILE__, __LINE__);
@@ -418,7 +418,7 @@ int weft_task_add_done_callback_named(weft_task *task, weft_done_fn fn, void *ar
     entry->name = name != NULL ? name : "callback";
     entry->file = file != NULL ? file : "?";
     entry->line = line;
-    if (!weft_future_add(&task->future, entry)) {
+    if (!weft_future_add(&task->future, &entry->link)) {
         /* C2: already done, so it is queued at once. */
         entry->task = weft_task_retain(task);
         weft_callback_entry_schedule(entry);
@@ -432,26 +432,27 @@ int weft_task_remove_done_callback(weft_task *task, weft_done_fn fn, void *arg)
         return weft_error_set(WEFT_EINVAL, "weft_task_remove_done_callback: %s is NULL",
                               task == NULL ? "task" : "fn");
     weft_future *future = &task->future;
-    weft_callback_entry *removed = NULL;
+    weft_callback_link *removed = NULL;
     int count = 0;
     weft_spinlock_lock(&future->lock);
-    weft_callback_entry **link = &future->callbacks;
-    while (*link != NULL) {
-        weft_callback_entry *entry = *link;
-        if (entry->waiter == NULL && entry->fn == fn && entry->arg == arg) {
-            *link = entry->next;
-            entry->next = removed;
-            removed = entry;
+    weft_callback_link **at = &future->callbacks;
+    while (*at != NULL) {
+        weft_callback_link *link = *at;
+        if (link->waiter == NULL && weft_callback_entry_of(link)->fn == fn &&
+            weft_callback_entry_of(link)->arg == arg) {
+            *at = link->next;
+            link->next = removed;
+            removed = link;
             count++;
         } else {
-            link = &entry->next;
+            at = &link->next;
         }
     }
-    future->callbacks_tail = link;
+    future->callbacks_tail = at;
     weft_spinlock_unlock(&future->lock);
     while (removed != NULL) {
-        weft_callback_entry *next = removed->next;
-        weft_free(removed);
+        weft_callback_link *next = removed->next;
+        weft_free(weft_callback_entry_of(removed));
         removed = next;
     }
     return count;
@@ -467,14 +468,30 @@ const char *weft_task_get_name(weft_task *task)
         return NULL;
     weft_spinlock_lock(&task->future.lock);
     const char *name = task->name;
-    if (name == NULL) {
-        /* Formatted on first use: most tasks are never asked their name. */
-        if (task->number_name[0] == '\0')
-            snprintf(task->number_name, sizeof task->number_name, "Task-%llu",
-                     (unsigned long long)task->number);
-        name = task->number_name;
-    }
     weft_spinlock_unlock(&task->future.lock);
+    if (name != NULL)
+        return name;
+    /* An unnamed task's "Task-N" is formatted into the heap on first use:
+     * most tasks are never asked their name, so they carry only the number.
+     * The number is fixed since launch; the lock only decides who wins. */
+    char numbered[32];
+    snprintf(numbered, sizeof numbered, "Task-%llu", (unsigned long long)task->number);
+    char *copy = weft_strdup(numbered);
+    if (copy == NULL) {
+        /* Out of memory: right text, shorter life (the next such call on
+         * this thread overwrites it). */
+        static _Thread_local char fallback[32];
+        memcpy(fallback, numbered, sizeof fallback);
+        return fallback;
+    }
+    weft_spinlock_lock(&task->future.lock);
+    if (task->name == NULL) {
+        task->name = copy;
+        copy = NULL;
+    }
+    name = task->name;
+    weft_spinlock_unlock(&task->future.lock);
+    weft_free(copy);
     return name;
 }
 

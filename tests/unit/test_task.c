@@ -152,7 +152,11 @@ static int names_main(void *arg, void **result)
     weft_task *t = weft_task_create(weft_coro_new(returns_arg, NULL), NULL);
     char expected[32];
     snprintf(expected, sizeof expected, "Task-%ld", utask_number(weft_current_task()) + 1);
-    EXPECT_STR(weft_task_get_name(t), expected);
+    const char *first = weft_task_get_name(t);
+    EXPECT_STR(first, expected);
+    /* Formatted once: later calls return the same text at the same place. */
+    EXPECT_PTR(weft_task_get_name(t), first);
+    EXPECT_STR(first, expected);
     char name[16] = "renamed";
     EXPECT_INT(weft_task_set_name(t, name), 0);
     strcpy(name, "clobbered"); /* the name was copied */
