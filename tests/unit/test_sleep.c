@@ -13,7 +13,9 @@ static double cpu_seconds(void)
 static int sleeps_ms(void *arg, void **result)
 {
     (void)result;
+    double start = unow();
     EXPECT_INT(weft_sleep(IV(arg) / 1000.0), 0);
+    EXPECT(unow() - start >= IV(arg) / 1000.0);
     ulog("%d", IV(arg));
     return 0;
 }
@@ -37,7 +39,9 @@ static void sleep_order_by_deadline(void **state)
 {
     (void)state;
     assert_int_equal(URUN(order_main, NULL, NULL), 0);
-    assert_str(ulog_get(), "0 5 10 20 30");
+    /* With several workers, timers live on several heaps: each sleeper
+     * wakes once, in any order. */
+    assert_log("0 5 10 20 30");
 }
 
 static int same_delay(void *arg, void **result)
@@ -66,7 +70,7 @@ static void equal_delays_wake_in_call_order(void **state)
 {
     (void)state;
     assert_int_equal(URUN(same_delay_main, NULL, NULL), 0);
-    assert_str(ulog_get(), "0 1 2 3 4 5");
+    assert_log("0 1 2 3 4 5");
 }
 
 static int duration_main(void *arg, void **result)
@@ -139,18 +143,18 @@ static int zero_main(void *arg, void **result)
     (void)result;
     uhops_start(10);
     EXPECT_INT(weft_sleep(0), 0);
-    EXPECT_INT(uhop_count, 1);
+    EXPECT_HOPS(1);
     EXPECT_INT(weft_sleep(-3), 0);
-    EXPECT_INT(uhop_count, 2);
+    EXPECT_HOPS(2);
     EXPECT_INT(weft_yield(), 0);
-    EXPECT_INT(uhop_count, 3);
+    EXPECT_HOPS(3);
     EXPECT_INT(weft_sleep(-INFINITY), 0);
-    EXPECT_INT(uhop_count, 4);
+    EXPECT_HOPS(4);
     /* T8: sleep(d) resumes two hops after the deadline at best. */
     uhops_reset();
     uhops_start(10);
     EXPECT_INT(weft_sleep(1e-9), 0);
-    EXPECT(uhop_count >= 2);
+    EXPECT_ORDERED(uhop_count >= 2);
     EXPECT_INT(weft_sleep(NAN), WEFT_EINVAL);
     EXPECT_INT(weft_last_error(), WEFT_EINVAL);
     EXPECT(weft_last_error_message() != NULL);
@@ -192,12 +196,12 @@ static void yield_round_robin(void **state)
 {
     (void)state;
     assert_int_equal(URUN(round_robin_main, NULL, NULL), 0);
-    assert_str(ulog_get(), "a0 b0 c0 a1 b1 c1 a2 b2 c2");
+    assert_log("a0 b0 c0 a1 b1 c1 a2 b2 c2");
 }
 
 /* WEFT_ORDER_LIFO is depth first, but a yield must still give the other
  * ready work a turn ("Gives other ready work one turn"). */
-static int lifo_flag;
+static _Atomic int lifo_flag;
 static int sets_flag(void *arg, void **result)
 {
     (void)arg;
@@ -294,9 +298,10 @@ int main(void)
         UTEST(await_of_sleeper_does_not_busy_wait),
         UTEST(sleep_zero_is_a_yield),
         UTEST(yield_round_robin),
-        UTEST(lifo_yield_lets_others_run),
+        UTEST_ONE_WORKER(lifo_yield_lets_others_run,
+                         "counts the yields before another task runs on the same loop"),
         UTEST(huge_sleep_cancellable),
-        UTEST(sleep_outside_task),
+        UTEST_NO_LOOP(sleep_outside_task),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return URUN_GROUPS("test_sleep", tests);
 }
