@@ -75,8 +75,9 @@ void weft_task_launch(weft_executor *executor, weft_task *task, weft_coro *coro)
     /* N1/N2: only unnamed tasks take a number (weft follows 3.13 here). */
     if (task->name == NULL)
         task->number = atomic_fetch_add_explicit(&task_counter, 1, memory_order_relaxed) + 1;
-    task->file = coro->file;
-    task->line = coro->line;
+    atomic_init(&task->position_seq, 0);
+    atomic_init(&task->file, coro->file);
+    atomic_init(&task->line, coro->line);
     task->wakeup.waiter = task;
     weft_executor_register_task(executor, task);
     /* T1: the first step is one hop away, behind everything queued. */

@@ -597,6 +597,69 @@ static void describe_across_workers(void **state)
         assert_true(umigrations >= UMIGRATIONS_WANTED);
 }
 
+/* "Thread: loop": describing a task while it runs (with several workers, on
+ * another thread, moving between two positions) shows one of its positions,
+ * never the file of one with the line of the other. Under ThreadSanitizer
+ * this also checks that the position is published without a data race. */
+static _Atomic int mover_stop;
+
+static int alternates(void *arg, void **result)
+{
+    (void)arg;
+    (void)result;
+    ustarted();
+    while (!mover_stop) {
+        weft_task_set_position("alpha.c", 1);
+        ublock(0.00002);
+        (weft_yield)();
+        weft_task_set_position("beta.c", 22);
+        (weft_yield)();
+    }
+    return 0;
+}
+
+static int describe_running_main(void *arg, void **result)
+{
+    (void)arg;
+    (void)result;
+    mover_stop = 0;
+    weft_task *movers[2];
+    for (int i = 0; i < 2; i++)
+        movers[i] = weft_task_create(weft_coro_new(alternates, NULL), i ? "m1" : "m0");
+    weft_yield();
+    EXPECT_SOON(ustarted_count == 2);
+    int seen[2] = {0, 0};
+    for (int i = 0; i < 400; i++) {
+        char buf[256], alpha[128], beta[128];
+        const char *name = i % 2 ? "m1" : "m0";
+        snprintf(alpha, sizeof alpha, "<Task pending name='%s' coro=<alternates() running at alpha.c:1>", name);
+        snprintf(beta, sizeof beta, "<Task pending name='%s' coro=<alternates() running at beta.c:22>", name);
+        (weft_task_describe)(movers[i % 2], buf, sizeof buf);
+        bool is_alpha = strncmp(buf, alpha, strlen(alpha)) == 0;
+        bool is_beta = strncmp(buf, beta, strlen(beta)) == 0;
+        if (!EXPECT(is_alpha || is_beta)) {
+            EXPECT_STR(buf, alpha);
+            break;
+        }
+        seen[is_beta]++;
+        if (i % 16 == 0)
+            weft_yield();
+    }
+    mover_stop = 1;
+    for (int i = 0; i < 2; i++) {
+        EXPECT_INT(weft_await(movers[i], NULL), 0);
+        weft_task_release(movers[i]);
+    }
+    EXPECT(seen[0] + seen[1] == 400);
+    return 0;
+}
+
+static void describe_while_running(void **state)
+{
+    (void)state;
+    assert_int_equal(URUN(describe_running_main, NULL, NULL), 0);
+}
+
 /* ---------------------------------------------------------- references */
 
 static int refs_main(void *arg, void **result)
@@ -738,6 +801,7 @@ int main(void)
                          "describes other tasks at exact steps (not started, asleep, waiting)"),
         UTEST_ONE_WORKER(set_position, "describes another task at the yield it is in"),
         UTEST(describe_across_workers),
+        UTEST(describe_while_running),
         UTEST(retain_release),
         UTEST(never_retrieved_reported),
         UTEST(retrieved_not_reported),
