@@ -572,6 +572,34 @@ static void shutdown_runs_ready_callbacks(void **state)
     assert_str(ulog_get(), "A B");
 }
 
+/* The same when the callbacks are still running as main's run ends (with
+ * several workers, on other threads): what they queue still runs. */
+static int slow_first_soon(void *arg)
+{
+    (void)arg;
+    ublock(0.002);
+    ulog("A");
+    weft_call_soon(weft_executor_current(), second_soon, NULL, NULL);
+    return 0;
+}
+
+static int queues_slow_callbacks(void *arg, void **result)
+{
+    (void)arg;
+    (void)result;
+    for (int i = 0; i < 8; i++)
+        weft_call_soon(weft_executor_current(), slow_first_soon, NULL, NULL);
+    return 0;
+}
+
+static void shutdown_runs_callbacks_in_flight(void **state)
+{
+    (void)state;
+    assert_int_equal(URUN(queues_slow_callbacks, NULL, NULL), 0);
+    assert_int_equal(ulog_count("A"), 8);
+    assert_int_equal(ulog_count("B"), 8);
+}
+
 /* ---------------------------------------------------- two loops, threads */
 
 static weft_task *other_loop_task;
@@ -647,6 +675,7 @@ int main(int argc, char **argv)
                          "A2: the hop after main's completion runs before shutdown cancels"),
         UTEST(shutdown_runs_done_callbacks),
         UTEST(shutdown_runs_ready_callbacks),
+        UTEST(shutdown_runs_callbacks_in_flight),
         UTEST(two_loops_in_two_threads),
     };
     return URUN_GROUPS("test_run", tests);
