@@ -20,14 +20,30 @@ static int sleeps_ms(void *arg, void **result)
     return 0;
 }
 
+/* Sleeps until order_base + arg ms: deadlines from one base, so the order
+ * does not depend on how long the first steps take (a loaded machine or a
+ * sanitizer can spread them over milliseconds). */
+static double order_base;
+
+static int sleeps_until(void *arg, void **result)
+{
+    (void)result;
+    double deadline = order_base + IV(arg) / 1000.0;
+    EXPECT_INT(weft_sleep(deadline - weft_time(NULL)), 0);
+    EXPECT(weft_time(NULL) >= deadline);
+    ulog("%d", IV(arg));
+    return 0;
+}
+
 static int order_main(void *arg, void **result)
 {
     (void)arg;
     (void)result;
     const int delays[] = {30, 10, 20, 0, 5};
     weft_task *tasks[5];
+    order_base = weft_time(NULL);
     for (int i = 0; i < 5; i++)
-        tasks[i] = weft_task_create(weft_coro_new(sleeps_ms, PV(delays[i])), NULL);
+        tasks[i] = weft_task_create(weft_coro_new(sleeps_until, PV(delays[i])), NULL);
     for (int i = 0; i < 5; i++) {
         EXPECT_INT(weft_await(tasks[i], NULL), 0);
         weft_task_release(tasks[i]);
