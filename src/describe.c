@@ -97,10 +97,14 @@ static void describe(text *t, weft_task *task, int depth)
     const weft_coro *coro = task->coro;
     append(t, "<Task %s name='%s' coro=<%s() ", state_word(task), weft_task_get_name(task),
            coro->name);
-    if (weft_future_done(&task->future))
+    if (weft_future_done(&task->future)) {
         append(t, "done, defined at %s:%d>", coro->file, coro->line);
-    else
-        append(t, "running at %s:%d>", task->file, task->line);
+    } else {
+        const char *file;
+        int line;
+        weft_task_position(task, &file, &line);
+        append(t, "running at %s:%d>", file, line);
+    }
 
     /* waiting_on is read, and a plain future (weft_sleep's, on the task's
      * stack) formatted, under the task's lock: the task clears waiting_on

@@ -52,9 +52,19 @@ static void run_until_stopped(weft_worker *worker)
     atomic_store_explicit(&executor->main_done, false, memory_order_relaxed);
 }
 
+/* Whether runnables may still be queued or running. With several workers
+ * empty queues are not enough: another worker may be running a runnable
+ * that queues more (a callback's call_soon, the done callbacks a task
+ * queues after its state reads done), so the others must also all be
+ * parked. A parked worker found its own deque empty when it listed itself,
+ * and only its owner pushes to a deque, so sleepers (read first) plus the
+ * queues (read after) tell that nothing is left. */
 static bool work_left(weft_worker *worker)
 {
     weft_executor *executor = worker->executor;
+    if (atomic_load_explicit(&executor->sleepers, memory_order_acquire) <
+        executor->worker_count - 1)
+        return true;
     for (unsigned i = 0; i < executor->worker_count; i++)
         if (weft_deque_size(&executor->workers[i].ready) > 0)
             return true;

@@ -104,8 +104,9 @@ void weft_task_launch(weft_executor *executor, weft_task *task, weft_coro *coro)
     /* N1/N2: only unnamed tasks take a number (weft follows 3.13 here). */
     if (task->name == NULL)
         task->number = next_task_number(executor);
-    task->file = coro->file;
-    task->line = coro->line;
+    atomic_init(&task->position_seq, 0);
+    atomic_init(&task->file, coro->file);
+    atomic_init(&task->line, coro->line);
     task->wakeup.waiter = task;
     weft_executor_register_task(executor, task);
     /* T1: the first step is one hop away, behind everything queued. */

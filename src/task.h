@@ -70,9 +70,14 @@ struct weft_task {
     char *cancel_message;
     int cancel_requests;
 
-    /* Where the coroutine last suspended, for descriptions (with file). */
-    int line;
-    const char *file;
+    /* Where the coroutine last suspended, for descriptions. Written only
+     * by the task itself (weft_task_set_position), read by describe on any
+     * worker, possibly while the task runs: position_seq is odd during a
+     * write, so a reader can take a consistent (file, line) pair
+     * (weft_task_position). */
+    atomic_uint position_seq;
+    atomic_int line;
+    _Atomic(const char *) file;
 
     weft_future *waiting_on;   /* Task._fut_waiter */
     weft_callback_link wakeup; /* our registration while waiting */
@@ -146,6 +151,10 @@ int weft_task_request_cancel(weft_task *task, const char *msg);
 /* Cancels whatever a task waits on: a task (propagation, S8) or a plain
  * future. Returns true if that cancel succeeded. */
 bool weft_future_cancel_any(weft_future *future, const char *msg);
+
+/* The task's last recorded position (file, line), consistent even while
+ * the task records a new one on another thread. Thread: any. */
+void weft_task_position(weft_task *task, const char **file, int *line);
 
 /* The C name of a task's coroutine and repr helpers (describe.c). */
 int weft_task_describe_into(weft_task *task, char *buf, size_t size, int depth);

@@ -290,12 +290,37 @@ int weft_sleep(double seconds)
     return code;
 }
 
+/* A sequence lock with one writer, the task (its successive steps are
+ * ordered by the scheduler, on whichever thread). The fields are atomics
+ * stored with release after the odd count: a reader whose acquire load sees
+ * a new field value also sees that count, and retries (Boehm, "Can seqlocks
+ * get along with programming language memory models?", MSPC 2012). No
+ * fence, no read-modify-write: this runs at every suspension. */
 void weft_task_set_position(const char *file, int line)
 {
     weft_task *self = weft_task_current_internal();
-    if (self != NULL) {
-        self->file = file;
-        self->line = line;
+    if (self == NULL)
+        return;
+    unsigned seq = atomic_load_explicit(&self->position_seq, memory_order_relaxed);
+    atomic_store_explicit(&self->position_seq, seq + 1, memory_order_relaxed);
+    atomic_store_explicit(&self->file, file, memory_order_release);
+    atomic_store_explicit(&self->line, line, memory_order_release);
+    atomic_store_explicit(&self->position_seq, seq + 2, memory_order_release);
+}
+
+void weft_task_position(weft_task *task, const char **file, int *line)
+{
+    for (;;) {
+        unsigned before = atomic_load_explicit(&task->position_seq, memory_order_acquire);
+        const char *f = atomic_load_explicit(&task->file, memory_order_acquire);
+        int l = atomic_load_explicit(&task->line, memory_order_acquire);
+        unsigned after = atomic_load_explicit(&task->position_seq, memory_order_relaxed);
+        if (before == after && (before & 1u) == 0) {
+            *file = f;
+            *line = l;
+            return;
+        }
+        /* The writer is between two stores: a few instructions. */
     }
 }
 

@@ -4,7 +4,7 @@
 
 #include "unit.h"
 
-static int body_ran;
+static _Atomic int body_ran;
 
 static int marks_and_returns(void *arg, void **result)
 {
@@ -17,6 +17,7 @@ static int marks_and_returns(void *arg, void **result)
 static int sleeper(void *arg, void **result)
 {
     (void)result;
+    ustarted();
     int rc = weft_sleep(30);
     const char *m = weft_last_error_message();
     ulog("%s:%d:%s:hops=%d", (const char *)arg, rc, rc && m ? m : "-", uhop_count);
@@ -26,6 +27,7 @@ static int sleeper(void *arg, void **result)
 /* Awaits the task in arg, logs the outcome and returns it. */
 static int awaiter(void *arg, void **result)
 {
+    ustarted();
     int rc = weft_await((weft_task *)arg, result);
     const char *m = weft_last_error_message();
     ulog("%s:%d:%s:hops=%d", weft_task_get_name(weft_current_task()), rc, rc && m ? m : "-",
@@ -89,12 +91,13 @@ static int sleeping_main(void *arg, void **result)
     (void)result;
     weft_task *t = weft_task_create(weft_coro_new(sleeper, "s"), "s");
     weft_yield();
+    EXPECT_SOON(ustarted_count == 1); /* asleep, or (several workers) about to be */
     double start = unow();
     uhops_start(5);
     char message[16] = "wake";
     EXPECT_INT(weft_task_cancel(t, message), 1);
     strcpy(message, "clobbered"); /* msg is copied */
-    EXPECT(!weft_task_cancelled(t));
+    EXPECT_ORDERED(!weft_task_cancelled(t));
     EXPECT_INT(weft_task_cancelling(t), 1);
     EXPECT_INT(weft_await(t, NULL), WEFT_ECANCELLED);
     EXPECT_ERR(WEFT_ECANCELLED, "wake");
@@ -110,7 +113,7 @@ static void cancel_while_sleeping(void **state)
     (void)state;
     assert_int_equal(URUN(sleeping_main, NULL, NULL), 0);
     /* It woke one hop after the cancel, with the message. */
-    assert_str(ulog_get(), "s:-1008:wake:hops=1");
+    assert_log("s:-1008:wake:hops=1");
 }
 
 /* First message wins once the task is suspended on a future (S4). */
@@ -147,16 +150,18 @@ static int chain_main(void *arg, void **result)
     weft_task *middle = weft_task_create(weft_coro_new(awaiter, inner), "middle");
     weft_task *outer = weft_task_create(weft_coro_new(awaiter, middle), "outer");
     weft_yield();
+    EXPECT_SOON(ustarted_count == 3);
     uhops_start(10);
     EXPECT_INT(weft_task_cancel(outer, "chain"), 1);
-    /* S8: passed down to the leaf at once. */
+    /* S8: passed down to the leaf at once (with several workers a level
+     * may still be on its way into its await: then when it gets there). */
     EXPECT_INT(weft_task_cancelling(outer), 1);
-    EXPECT_INT(weft_task_cancelling(middle), 1);
-    EXPECT_INT(weft_task_cancelling(inner), 1);
+    EXPECT_SOON(weft_task_cancelling(middle) == 1);
+    EXPECT_SOON(weft_task_cancelling(inner) == 1);
     EXPECT_INT(weft_await(outer, NULL), WEFT_ECANCELLED);
     EXPECT_ERR(WEFT_ECANCELLED, "chain");
     /* One hop per level: inner 1, middle 2, outer 3, main 4. */
-    EXPECT_INT(uhop_count, 4);
+    EXPECT_HOPS(4);
     EXPECT(weft_task_cancelled(inner) && weft_task_cancelled(middle) &&
            weft_task_cancelled(outer));
     weft_task_release(inner);
@@ -169,8 +174,7 @@ static void cancel_propagates_down_a_chain(void **state)
 {
     (void)state;
     assert_int_equal(URUN(chain_main, NULL, NULL), 0);
-    assert_str(ulog_get(), "inner:-1008:chain:hops=1 middle:-1008:chain:hops=2 "
-                             "outer:-1008:chain:hops=3");
+    assert_log("inner:-1008:chain:hops=1 middle:-1008:chain:hops=2 outer:-1008:chain:hops=3");
 }
 
 /* Cancelling the inner task directly: the awaiting task gets the error
@@ -182,6 +186,7 @@ static int inner_cancel_main(void *arg, void **result)
     weft_task *inner = weft_task_create(weft_coro_new(sleeper, "inner"), "inner");
     weft_task *outer = weft_task_create(weft_coro_new(awaiter, inner), "outer");
     weft_yield();
+    EXPECT_SOON(ustarted_count == 2);
     EXPECT_INT(weft_task_cancel(inner, "leaf"), 1);
     EXPECT_INT(weft_task_cancelling(outer), 0);
     EXPECT_INT(weft_await(outer, NULL), WEFT_ECANCELLED);
@@ -198,7 +203,7 @@ static void cancel_inner_reaches_awaiter(void **state)
 {
     (void)state;
     assert_int_equal(URUN(inner_cancel_main, NULL, NULL), 0);
-    assert_str(ulog_get(), "inner:-1008:leaf:hops=0 outer:-1008:leaf:hops=0");
+    assert_log("inner:-1008:leaf:hops=0 outer:-1008:leaf:hops=0");
 }
 
 /* ---------------------------------------------------------------- swallow */
@@ -206,6 +211,7 @@ static void cancel_inner_reaches_awaiter(void **state)
 static int swallower(void *arg, void **result)
 {
     (void)arg;
+    ustarted();
     int rc = weft_sleep(30);
     ulog("swallow:%d", rc);
     /* Not cancelled again: it can keep awaiting. */
@@ -223,6 +229,7 @@ static int swallow_main(void *arg, void **result)
     weft_task *inner = weft_task_create(weft_coro_new(swallower, NULL), "inner");
     weft_task *outer = weft_task_create(weft_coro_new(awaiter, inner), "outer");
     weft_yield();
+    EXPECT_SOON(ustarted_count == 2);
     EXPECT_INT(weft_task_cancel(outer, "try"), 1);
     void *r = NULL;
     /* S8: the inner task swallowed it, so outer resumes normally. */
@@ -244,7 +251,7 @@ static void swallowed_cancel(void **state)
 {
     (void)state;
     assert_int_equal(URUN(swallow_main, NULL, NULL), 0);
-    assert_str(ulog_get(), "swallow:-1008 outer:0:-:hops=0");
+    assert_log("swallow:-1008 outer:0:-:hops=0");
 }
 
 /* ------------------------------------------------------------ self-cancel */
@@ -268,7 +275,7 @@ static int self_cancel_yield(void *arg, void **result)
     int rc = weft_yield();
     EXPECT_INT(rc, WEFT_ECANCELLED);
     EXPECT_ERR(WEFT_ECANCELLED, "at yield");
-    EXPECT_INT(uhop_count, 1);
+    EXPECT_HOPS(1);
     EXPECT_INT(weft_yield(), 0); /* delivered once */
     *result = PV(6);
     return 0; /* swallowed: finished normally */
@@ -362,6 +369,7 @@ static int self_cancel_main(void *arg, void **result)
     uhops_reset();
     weft_task *victim = weft_task_create(weft_coro_new(sleeper, "victim"), "victim");
     weft_yield();
+    EXPECT_SOON(ustarted_count == 1);
     t = weft_task_create(weft_coro_new(self_cancel_await, victim), NULL);
     EXPECT_INT(weft_await(t, &r), WEFT_ECANCELLED);
     EXPECT_ERR(WEFT_ECANCELLED, "pass on");
@@ -372,6 +380,7 @@ static int self_cancel_main(void *arg, void **result)
 
     weft_task *done = weft_task_create(weft_coro_new(marks_and_returns, PV(1)), NULL);
     weft_yield();
+    EXPECT_SOON(weft_task_done(done));
     t = weft_task_create(weft_coro_new(self_cancel_await_done, done), NULL);
     EXPECT_INT(weft_await(t, &r), 0);
     EXPECT_PTR(r, PV(3));
@@ -389,7 +398,7 @@ static void self_cancel(void **state)
 {
     (void)state;
     assert_int_equal(URUN(self_cancel_main, NULL, NULL), 0);
-    assert_str(ulog_get(), "victim:-1008:pass on:hops=0");
+    assert_log("victim:-1008:pass on:hops=0");
     assert_int_equal(ureport_count, 0);
 }
 
@@ -514,16 +523,19 @@ static void cancel_after_sleep_timer_fired(void **state)
  * and weft_run hangs at shutdown). The alarm turns the hang into a kill. */
 static weft_task *cycle_a, *cycle_b;
 
+/* b gets a as its argument: with several workers a may run before main has
+ * stored cycle_a. */
 static int cycle_b_body(void *arg, void **result)
 {
-    (void)arg;
-    return weft_await(cycle_a, result);
+    ustarted();
+    return weft_await((weft_task *)arg, result);
 }
 
 static int cycle_a_body(void *arg, void **result)
 {
     (void)arg;
-    cycle_b = weft_task_create(weft_coro_new(cycle_b_body, NULL), "b");
+    cycle_b = weft_task_create(weft_coro_new(cycle_b_body, weft_current_task()), "b");
+    ustarted(); /* after storing cycle_b, which main reads once both started */
     return weft_await(cycle_b, result);
 }
 
@@ -535,10 +547,11 @@ static int cycle_main(void *arg, void **result)
     weft_yield();
     weft_yield();
     weft_yield();
+    EXPECT_SOON(ustarted_count == 2);
     EXPECT_INT(weft_task_cancel(cycle_a, "break"), 1);
     weft_sleep(0.05);
-    EXPECT(weft_task_done(cycle_a));
-    EXPECT(weft_task_done(cycle_b));
+    EXPECT_SOON(weft_task_done(cycle_a));
+    EXPECT_SOON(weft_task_done(cycle_b));
     EXPECT(weft_task_cancelled(cycle_a));
     return 0;
 }
@@ -548,7 +561,7 @@ static void cancel_breaks_await_cycle(void **state)
     (void)state;
     alarm(5);
     assert_int_equal(URUN(cycle_main, NULL, NULL), 0);
-    alarm(0);
+    alarm(UWATCHDOG_SECONDS);
     weft_task_release(cycle_a);
     weft_task_release(cycle_b);
 }
@@ -592,6 +605,7 @@ static int counts_main(void *arg, void **result)
     (void)result;
     weft_task *t = weft_task_create(weft_coro_new(sleeper, "counted"), NULL);
     weft_yield();
+    EXPECT_SOON(ustarted_count == 1);
     EXPECT_INT(weft_task_cancelling(t), 0);
     EXPECT_INT(weft_task_uncancel(t), 0); /* never below zero */
     EXPECT_INT(weft_task_cancel(t, "a"), 1);
@@ -603,9 +617,17 @@ static int counts_main(void *arg, void **result)
     EXPECT_INT(weft_task_uncancel(t), 1);
     EXPECT_INT(weft_task_uncancel(t), 0);
     EXPECT_INT(weft_task_uncancel(t), 0);
-    /* uncancel does not withdraw a cancel already delivered (3.11). */
+    /* uncancel does not withdraw a cancel already delivered (3.11). The
+     * first message wins as the task was asleep at the first cancel (S4);
+     * with several workers it may still have been running, then the last
+     * message before it suspends wins. */
     EXPECT_INT(weft_await(t, NULL), WEFT_ECANCELLED);
-    EXPECT_ERR(WEFT_ECANCELLED, "a");
+    if (uworkers == 1) {
+        EXPECT_ERR(WEFT_ECANCELLED, "a");
+    } else {
+        const char *m = weft_last_error_message();
+        EXPECT(m != NULL && strlen(m) == 1 && m[0] >= 'a' && m[0] <= 'c');
+    }
     EXPECT_INT(weft_task_cancelling(t), 0);
     EXPECT_INT(weft_task_cancel(t, "done"), 0);
     EXPECT_INT(weft_task_cancelling(t), 0);
@@ -639,6 +661,7 @@ static int cancel_done_main(void *arg, void **result)
     (void)result;
     weft_task *t = weft_task_create(weft_coro_new(fails, NULL), NULL);
     weft_yield();
+    EXPECT_SOON(weft_task_done(t));
     EXPECT_INT(weft_task_cancel(t, NULL), 0);
     EXPECT(!weft_task_cancelled(t));
     weft_task_release(t);
@@ -652,23 +675,155 @@ static void cancel_done_task(void **state)
     assert_int_equal(ureport_count, 0);
 }
 
+/* ------------------------------------------------------ across workers */
+
+/* Keeps its worker busy, suspending only at yields, until a yield returns
+ * the cancel (or USOON_SECONDS pass: WEFT_ETIMEDOUT). */
+static int spin_until_cancelled(void)
+{
+    double until = unow() + USOON_SECONDS;
+    for (;;) {
+        ublock(0.0002);
+        int rc = weft_yield();
+        if (rc != 0)
+            return rc;
+        if (unow() > until)
+            return WEFT_ETIMEDOUT;
+    }
+}
+
+static int spinner(void *arg, void **result)
+{
+    (void)arg;
+    (void)result;
+    weft_task *self = weft_current_task();
+    ustarted();
+    int rc = spin_until_cancelled();
+    const char *m = weft_last_error_message();
+    EXPECT_PTR(weft_current_task(), self);
+    ulog("%s:%d:%s", weft_task_get_name(self), rc, rc && m ? m : "-");
+    return rc;
+}
+
+/* Cancelled while running (with several workers, really running on
+ * another thread at that moment): the cancel arrives at its next yield. */
+static int running_main(void *arg, void **result)
+{
+    (void)arg;
+    (void)result;
+    weft_task *spinners[4];
+    for (int i = 0; i < 4; i++) {
+        char name[8];
+        snprintf(name, sizeof name, "spin%d", i);
+        spinners[i] = weft_task_create(weft_coro_new(spinner, NULL), name);
+    }
+    weft_yield();
+    EXPECT_SOON(ustarted_count == 4);
+    for (int i = 0; i < 4; i++) {
+        char message[8];
+        snprintf(message, sizeof message, "stop%d", i);
+        EXPECT_INT(weft_task_cancel(spinners[i], message), 1);
+        EXPECT_INT(weft_task_cancelling(spinners[i]), 1);
+    }
+    for (int i = 0; i < 4; i++) {
+        char message[8];
+        snprintf(message, sizeof message, "stop%d", i);
+        EXPECT_INT(weft_await(spinners[i], NULL), WEFT_ECANCELLED);
+        EXPECT_ERR(WEFT_ECANCELLED, message);
+        EXPECT(weft_task_cancelled(spinners[i]));
+        weft_task_release(spinners[i]);
+    }
+    return 0;
+}
+
+static void cancel_task_running_on_another_worker(void **state)
+{
+    (void)state;
+    assert_int_equal(URUN(running_main, NULL, NULL), 0);
+    assert_log("spin0:-1008:stop0 spin1:-1008:stop1 spin2:-1008:stop2 spin3:-1008:stop3");
+    assert_int_equal(ureport_count, 0);
+}
+
+/* Chains whose links run on whichever worker stole them: cancelling the
+ * top reaches the spinning leaf, and every link ends cancelled with the
+ * message. */
+static _Atomic int links_cancelled;
+
+static int chain_link(void *arg, void **result)
+{
+    int depth = IV(arg);
+    ustarted();
+    int rc;
+    if (depth == 0) {
+        rc = spin_until_cancelled();
+    } else {
+        weft_task *child = weft_spawn(chain_link, PV(depth - 1));
+        ublock(0.0005);
+        rc = weft_await(child, result);
+        EXPECT(weft_task_cancelled(child));
+        weft_task_release(child);
+    }
+    const char *m = weft_last_error_message();
+    if (EXPECT_INT(rc, WEFT_ECANCELLED) && EXPECT_STR(m, "deep"))
+        links_cancelled++;
+    return rc;
+}
+
+enum { CHAINS = 3, CHAIN_DEPTH = 4 };
+
+static int chains_main(void *arg, void **result)
+{
+    (void)arg;
+    (void)result;
+    links_cancelled = 0;
+    weft_task *tops[CHAINS];
+    for (int i = 0; i < CHAINS; i++)
+        tops[i] = weft_spawn(chain_link, PV(CHAIN_DEPTH));
+    for (int level = 0; level <= CHAIN_DEPTH; level++)
+        weft_yield(); /* one level starts per hop */
+    EXPECT_SOON(ustarted_count == CHAINS * (CHAIN_DEPTH + 1));
+    for (int i = 0; i < CHAINS; i++)
+        EXPECT_INT(weft_task_cancel(tops[i], "deep"), 1);
+    for (int i = 0; i < CHAINS; i++) {
+        EXPECT_INT(weft_await(tops[i], NULL), WEFT_ECANCELLED);
+        EXPECT_ERR(WEFT_ECANCELLED, "deep");
+        EXPECT(weft_task_cancelled(tops[i]));
+        weft_task_release(tops[i]);
+    }
+    EXPECT_INT(links_cancelled, CHAINS * (CHAIN_DEPTH + 1));
+    return 0;
+}
+
+static void cancel_propagates_across_workers(void **state)
+{
+    (void)state;
+    assert_int_equal(URUN(chains_main, NULL, NULL), 0);
+    assert_int_equal(ureport_count, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        UTEST(cancel_before_start),
+        UTEST_ONE_WORKER(cancel_before_start,
+                         "a task not started yet (another worker may start it at once)"),
         UTEST(cancel_while_sleeping),
-        UTEST(cancel_twice_first_message_wins),
+        UTEST_ONE_WORKER(cancel_twice_first_message_wins,
+                         "S4 needs the task suspended at the cancels, not still running"),
         UTEST(cancel_propagates_down_a_chain),
         UTEST(cancel_inner_reaches_awaiter),
         UTEST(swallowed_cancel),
         UTEST(self_cancel),
         UTEST(self_cancel_main_task),
-        UTEST(cancel_after_awaited_completed),
-        UTEST(cancel_after_sleep_timer_fired),
+        UTEST_ONE_WORKER(cancel_after_awaited_completed,
+                         "S3: the cancel lands between a completion and the queued wake-up"),
+        UTEST_ONE_WORKER(cancel_after_sleep_timer_fired,
+                         "blocks the only loop so a fired timer's wake-up is queued first"),
         UTEST(cancel_breaks_await_cycle),
         UTEST(raising_cancel_ends_cancelled),
         UTEST(cancelling_and_uncancel),
         UTEST(cancel_done_task),
+        UTEST(cancel_task_running_on_another_worker),
+        UTEST(cancel_propagates_across_workers),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return URUN_GROUPS("test_cancel", tests);
 }

@@ -67,6 +67,7 @@ static int sleeper(void *arg, void **result)
 {
     (void)arg;
     (void)result;
+    ustarted();
     return weft_sleep(30);
 }
 
@@ -86,13 +87,14 @@ static int message_main(void *arg, void **result)
     weft_task *w1 = weft_task_create(weft_coro_new(awaiter, t), "w1");
     weft_task *w2 = weft_task_create(weft_coro_new(awaiter, t), "w2");
     weft_yield();
+    EXPECT_SOON(ustarted_count == 1); /* t is asleep (or about to be) */
     EXPECT_INT(weft_task_cancel(t, "the reason"), 1);
     weft_yield();
     weft_yield();
     weft_yield();
-    EXPECT(weft_task_cancelled(t));
+    EXPECT_SOON(weft_task_cancelled(t));
     /* Both waiters got it (CPython: the second gets CancelledError()). */
-    EXPECT_STR(ulog_get(), "w1:-1008:the reason w2:-1008:the reason");
+    EXPECT_LOG("w1:-1008:the reason w2:-1008:the reason");
     /* result twice and exception (CPython: message lost after the first). */
     EXPECT_INT(weft_task_result(t, NULL), WEFT_ECANCELLED);
     EXPECT_ERR(WEFT_ECANCELLED, "the reason");
@@ -106,7 +108,7 @@ static int message_main(void *arg, void **result)
     EXPECT_ERR(WEFT_ECANCELLED, "the reason");
     weft_task *w3 = weft_task_create(weft_coro_new(awaiter, t), "w3");
     weft_await(w3, NULL);
-    EXPECT_STR(ulog_get(), "w1:-1008:the reason w2:-1008:the reason w3:-1008:the reason");
+    EXPECT_LOG("w1:-1008:the reason w2:-1008:the reason w3:-1008:the reason");
     weft_task_release(t);
     weft_task_release(w1);
     weft_task_release(w2);
@@ -128,6 +130,7 @@ static int chain_main(void *arg, void **result)
     weft_task *leaf = weft_task_create(weft_coro_new(sleeper, NULL), "leaf");
     weft_task *mid = weft_task_create(weft_coro_new(awaiter, leaf), "mid");
     weft_yield();
+    EXPECT_SOON(ustarted_count == 1);
     weft_task_cancel(leaf, "deep");
     EXPECT_INT(weft_await(mid, NULL), 0);
     EXPECT_STR(ulog_get(), "mid:-1008:deep");
@@ -204,12 +207,14 @@ static void first_main_is_task_1(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        UTEST(first_main_is_task_1),
-        UTEST(equal_deadlines_fifo),
-        UTEST(equal_deadlines_fifo_among_others),
+        UTEST_ONE_WORKER(first_main_is_task_1, "the process's first run (runs first)"),
+        UTEST_ONE_WORKER(equal_deadlines_fifo,
+                         "equal deadlines run FIFO on one loop's ready queue"),
+        UTEST_ONE_WORKER(equal_deadlines_fifo_among_others,
+                         "timer order by (deadline, scheduling order) on one loop"),
         UTEST(cancel_message_kept_on_every_retrieval),
         UTEST(cancel_message_kept_for_late_retrievals),
         UTEST(task_numbers_continue_across_runs),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return URUN_GROUPS("test_differences", tests);
 }

@@ -161,12 +161,18 @@ static int raiser(void *arg, void **result)
     return weft_raise(200 + n, "final %d", n);
 }
 
+/* Which thread ran callback_raises: with several workers any of them. */
+static pthread_t test_thread;
+static _Atomic bool callback_on_test_thread;
+
 static int callback_raises(void *arg)
 {
     (void)arg;
     /* A callback runs outside any task: this is the thread's slot. */
     EXPECT_PTR(weft_current_task(), NULL);
     weft_raise(55, "callback slot");
+    EXPECT_ERR(55, "callback slot");
+    callback_on_test_thread = pthread_equal(pthread_self(), test_thread);
     return 0;
 }
 
@@ -197,11 +203,20 @@ static void last_error_is_per_task(void **state)
 {
     (void)state;
     weft_raise(3, "thread before run");
+    test_thread = pthread_self();
+    callback_on_test_thread = false;
     assert_int_equal(URUN(per_task_main, NULL, NULL), 0);
-    /* The callback ran on this thread outside tasks, so it wrote the
-     * thread's slot; the tasks never touched it. */
-    assert_int_equal(weft_last_error(), 55);
-    assert_str(weft_last_error_message(), "callback slot");
+    /* The callback ran outside tasks, so it wrote the slot of the thread it
+     * ran on (this one with one worker); the tasks never touched it. */
+    if (uworkers == 1)
+        assert_true(callback_on_test_thread);
+    if (callback_on_test_thread) {
+        assert_int_equal(weft_last_error(), 55);
+        assert_str(weft_last_error_message(), "callback slot");
+    } else {
+        assert_int_equal(weft_last_error(), 3);
+        assert_str(weft_last_error_message(), "thread before run");
+    }
 }
 
 /* A returned code keeps the message of the weft call it came from. */
@@ -288,19 +303,71 @@ static void failing_calls_inside_tasks(void **state)
     assert_str(weft_last_error_message(), "untouched");
 }
 
+/* -------------------------------------------------------------- migration */
+
+/* The last error is the task's, wherever the task resumes. */
+static int migrant(void *arg, void **result)
+{
+    int n = IV(arg);
+    weft_task *self = weft_current_task();
+    char want[32];
+    snprintf(want, sizeof want, "migrant %d", n);
+    weft_raise(300 + n, "migrant %d", n);
+    for (int round = 0; umigrating(round); round++) {
+        EXPECT(umigrate_round() >= 0);
+        EXPECT_PTR(weft_current_task(), self);
+        EXPECT_ERR(300 + n, want);
+    }
+    *result = arg;
+    return weft_raise(400 + n, "migrant %d done", n);
+}
+
+static int migrants_main(void *arg, void **result)
+{
+    (void)arg;
+    (void)result;
+    weft_raise(7, "main's own");
+    weft_task *tasks[4];
+    for (int i = 0; i < UMIGRANTS; i++)
+        tasks[i] = weft_spawn(migrant, PV(i));
+    for (int i = 0; i < UMIGRANTS; i++) {
+        char want[32];
+        snprintf(want, sizeof want, "migrant %d done", i);
+        EXPECT_INT(weft_await(tasks[i], NULL), 400 + i);
+        EXPECT_ERR(400 + i, want);
+        weft_task_release(tasks[i]);
+    }
+    if (uworkers == 1)
+        EXPECT_INT(umigrations, 0);
+    else
+        if (!EXPECT(umigrations >= UMIGRATIONS_WANTED)) ufail(__FILE__, __LINE__, "migrations %d", (int)umigrations);
+    return weft_raise(8, "main %s", "ends");
+}
+
+static void last_error_follows_a_migrating_task(void **state)
+{
+    (void)state;
+    umigration_begin();
+    weft_raise(5, "before");
+    assert_int_equal(URUN(migrants_main, NULL, NULL), 8);
+    assert_int_equal(weft_last_error(), 8);
+    assert_str(weft_last_error_message(), "main ends");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        UTEST(strerror_every_code),
-        UTEST(error_name_every_code),
-        UTEST(codes_are_distinct_and_negative),
-        UTEST(raise_outside_tasks),
-        UTEST(failing_call_sets_last_error_outside_loops),
-        UTEST(last_error_is_per_thread),
-        UTEST(thread_slot_freed_at_exit),
+        UTEST_NO_LOOP(strerror_every_code),
+        UTEST_NO_LOOP(error_name_every_code),
+        UTEST_NO_LOOP(codes_are_distinct_and_negative),
+        UTEST_NO_LOOP(raise_outside_tasks),
+        UTEST_NO_LOOP(failing_call_sets_last_error_outside_loops),
+        UTEST_NO_LOOP(last_error_is_per_thread),
+        UTEST_NO_LOOP(thread_slot_freed_at_exit),
         UTEST(last_error_is_per_task),
         UTEST(message_travels_with_code),
         UTEST(failing_calls_inside_tasks),
+        UTEST(last_error_follows_a_migrating_task),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return URUN_GROUPS("test_errors", tests);
 }

@@ -164,7 +164,7 @@ static void config_defaults(void **state)
     assert_null(config.exception_handler_arg);
 }
 
-static int body_ran;
+static _Atomic int body_ran;
 static int marks(void *arg, void **result)
 {
     (void)arg;
@@ -188,9 +188,9 @@ static void config_rejected(void **state)
     config.order = (weft_order)99;
     assert_int_equal(weft_run_with(&config, weft_coro_new(marks, NULL), NULL), WEFT_EINVAL);
     assert_int_equal(body_ran, 0);
-    /* Explicit valid values work. */
+    /* Explicit valid values work (the group's worker count). */
     weft_config_init(&config);
-    config.workers = 1;
+    config.workers = uworkers;
     config.order = WEFT_ORDER_FIFO;
     assert_int_equal(weft_run_with(&config, weft_coro_new(marks, NULL), NULL), 0);
     config.order = WEFT_ORDER_LIFO;
@@ -275,13 +275,14 @@ static int overflow_main(void *arg, void **result)
     return rc;
 }
 
-/* The child runs in a fresh image (re-executed with "overflow-child"): the
- * library installs its SIGSEGV handler once per process, and cmocka swaps
- * its own handler in around every test. */
-static int overflow_child(void)
+/* The child runs in a fresh image (re-executed with "overflow-child N",
+ * N workers): the library installs its SIGSEGV handler once per process,
+ * and cmocka swaps its own handler in around every test. */
+static int overflow_child(unsigned workers)
 {
     weft_config config;
     weft_config_init(&config);
+    config.workers = workers;
     config.guard_pages = true;
     config.stack_size = 64 * 1024;
     weft_run_with(&config, weft_coro_new(overflow_main, NULL), NULL);
@@ -300,7 +301,9 @@ static void stack_overflow_is_reported(void **state)
         dup2(pipe_fds[1], 2);
         close(pipe_fds[0]);
         close(pipe_fds[1]);
-        char *argv[] = {"test_run", "overflow-child", NULL};
+        char workers[16];
+        snprintf(workers, sizeof workers, "%u", uworkers);
+        char *argv[] = {"test_run", "overflow-child", workers, NULL};
         execv("/proc/self/exe", argv);
         _exit(127);
     }
@@ -340,6 +343,7 @@ static int first_step_then_wait(void *arg, void **result)
 static int sleeper(void *arg, void **result)
 {
     (void)result;
+    ustarted();
     int rc = weft_sleep(30);
     ulog("%s:%d:%s", (const char *)arg, rc, weft_last_error_message() ? "msg" : "nomsg");
     return rc;
@@ -349,6 +353,7 @@ static int cleans_up(void *arg, void **result)
 {
     (void)arg;
     (void)result;
+    ustarted();
     int rc = weft_sleep(30);
     /* Catches the cancel and takes a few more steps, even sleeping. */
     EXPECT_INT(weft_yield(), 0);
@@ -361,6 +366,7 @@ static int fails_at_shutdown(void *arg, void **result)
 {
     (void)arg;
     (void)result;
+    ustarted();
     weft_sleep(30);
     return weft_raise(66, "failed while shutting down");
 }
@@ -371,6 +377,7 @@ static int spawns_during_shutdown(void *arg, void **result)
 {
     (void)arg;
     (void)result;
+    ustarted();
     weft_sleep(30);
     /* A task created during shutdown is cancelled too (a difference). */
     weft_task *t = weft_task_create(weft_coro_new(sleeper, "grandchild"), NULL);
@@ -413,6 +420,43 @@ static void pending_tasks_cancelled_at_shutdown(void **state)
     /* Cancelled without a message, in creation order; each completes. */
     assert_str(ulog_get(), "a:-1008:nomsg spawned late:-1008 cleanup:-1008 grandchild:-1008:nomsg");
     /* Exactly one report: the shutdown error (not also "never retrieved"). */
+    assert_int_equal(ureport_count, 1);
+    assert_str(ureports[0].message, "unhandled exception during weft_run() shutdown");
+    assert_int_equal(ureports[0].error, 66);
+    assert_str(ureports[0].error_message, "failed while shutting down");
+    assert_ptr_equal(ureports[0].task, failing_at_shutdown);
+    assert_true(strncmp(ureports[0].source, "<Task finished name='failing' ", 30) == 0);
+}
+
+/* The same without A2's last-minute task, for any worker count: tasks
+ * that started are cancelled without a message and each completes. */
+static int leaves_started_tasks(void *arg, void **result)
+{
+    (void)arg;
+    weft_task *t;
+    t = weft_task_create(weft_coro_new(sleeper, "a"), NULL);
+    weft_task_release(t);
+    t = weft_task_create(weft_coro_new(cleans_up, NULL), NULL);
+    weft_task_release(t);
+    failing_at_shutdown = weft_task_create(weft_coro_new(fails_at_shutdown, NULL), "failing");
+    weft_task_release(failing_at_shutdown);
+    t = weft_task_create(weft_coro_new(spawns_during_shutdown, NULL), NULL);
+    weft_task_release(t);
+    weft_yield();
+    EXPECT_SOON(ustarted_count == 4);
+    *result = PV(9);
+    return 0;
+}
+
+static void shutdown_cancels_started_tasks(void **state)
+{
+    (void)state;
+    double start = unow();
+    void *r = NULL;
+    assert_int_equal(URUN(leaves_started_tasks, NULL, &r), 0);
+    assert_ptr_equal(r, PV(9));
+    assert_true(unow() - start < 2.0);
+    assert_log("a:-1008:nomsg spawned cleanup:-1008 grandchild:-1008:nomsg");
     assert_int_equal(ureport_count, 1);
     assert_str(ureports[0].message, "unhandled exception during weft_run() shutdown");
     assert_int_equal(ureports[0].error, 66);
@@ -528,6 +572,34 @@ static void shutdown_runs_ready_callbacks(void **state)
     assert_str(ulog_get(), "A B");
 }
 
+/* The same when the callbacks are still running as main's run ends (with
+ * several workers, on other threads): what they queue still runs. */
+static int slow_first_soon(void *arg)
+{
+    (void)arg;
+    ublock(0.002);
+    ulog("A");
+    weft_call_soon(weft_executor_current(), second_soon, NULL, NULL);
+    return 0;
+}
+
+static int queues_slow_callbacks(void *arg, void **result)
+{
+    (void)arg;
+    (void)result;
+    for (int i = 0; i < 8; i++)
+        weft_call_soon(weft_executor_current(), slow_first_soon, NULL, NULL);
+    return 0;
+}
+
+static void shutdown_runs_callbacks_in_flight(void **state)
+{
+    (void)state;
+    assert_int_equal(URUN(queues_slow_callbacks, NULL, NULL), 0);
+    assert_int_equal(ulog_count("A"), 8);
+    assert_int_equal(ulog_count("B"), 8);
+}
+
 /* ---------------------------------------------------- two loops, threads */
 
 static weft_task *other_loop_task;
@@ -578,28 +650,33 @@ static int this_loop_main(void *arg, void **result)
 static void two_loops_in_two_threads(void **state)
 {
     (void)state;
+    __atomic_store_n(&other_loop_ready, 0, __ATOMIC_RELAXED);
     assert_int_equal(URUN(this_loop_main, NULL, NULL), 0);
 }
 
 int main(int argc, char **argv)
 {
-    if (argc > 1 && strcmp(argv[1], "overflow-child") == 0)
-        return overflow_child();
+    if (argc > 2 && strcmp(argv[1], "overflow-child") == 0)
+        return overflow_child((unsigned)atoi(argv[2]));
     const struct CMUnitTest tests[] = {
-        UTEST(run_returns_result),
-        UTEST(run_returns_error),
+        UTEST_NO_LOOP(run_returns_result),
+        UTEST_NO_LOOP(run_returns_error),
         UTEST(run_cancelled_main),
         UTEST(run_inside_run),
-        UTEST(run_null),
-        UTEST(config_defaults),
+        UTEST_NO_LOOP(run_null),
+        UTEST_NO_LOOP(config_defaults),
         UTEST(config_rejected),
         UTEST(guard_pages_and_stack_size),
         UTEST(stack_overflow_is_reported),
-        UTEST(pending_tasks_cancelled_at_shutdown),
-        UTEST(last_iteration_runs_normally),
+        UTEST_ONE_WORKER(pending_tasks_cancelled_at_shutdown,
+                         "A2: a task created as main returns gets its first step first"),
+        UTEST(shutdown_cancels_started_tasks),
+        UTEST_ONE_WORKER(last_iteration_runs_normally,
+                         "A2: the hop after main's completion runs before shutdown cancels"),
         UTEST(shutdown_runs_done_callbacks),
         UTEST(shutdown_runs_ready_callbacks),
+        UTEST(shutdown_runs_callbacks_in_flight),
         UTEST(two_loops_in_two_threads),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return URUN_GROUPS("test_run", tests);
 }
