@@ -506,9 +506,9 @@ int weft_queue_free(weft_queue *queue);
  * WEFT_ECANCELLED (item not added), WEFT_ENOMEM, WEFT_EINVAL, WEFT_ENOTASK,
  * WEFT_ENOLOOP. Thread: task. */
 int weft_queue_put(weft_queue *queue, void *item);
-/* Removes the next item into *item, waiting while the queue is empty.
- * Returns 0, WEFT_ECANCELLED (nothing removed), WEFT_EINVAL, WEFT_ENOTASK,
- * WEFT_ENOLOOP. Thread: task. */
+/* Removes the next item into *item (item may be NULL: the item is dropped),
+ * waiting while the queue is empty. Returns 0, WEFT_ECANCELLED (nothing
+ * removed), WEFT_EINVAL, WEFT_ENOTASK, WEFT_ENOLOOP. Thread: task. */
 int weft_queue_get(weft_queue *queue, void **item);
 /* Without waiting: 0, WEFT_EQUEUEFULL / WEFT_EQUEUEEMPTY (asyncio's
  * QueueFull / QueueEmpty, no message), WEFT_ENOMEM, WEFT_EINVAL.
