@@ -77,6 +77,8 @@ EXTRA_DIST += \
 # what weft is for: the parallel mergesort on 1 worker and on every core.
 demo: all
 	bash $(srcdir)/examples/run-demo $(top_builddir)
+	@echo "== pipeline =="
+	$(top_builddir)/examples/pipeline$(EXEEXT)
 	@echo "== mergesort =="
 	$(top_builddir)/examples/mergesort$(EXEEXT)
 

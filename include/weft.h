@@ -367,6 +367,183 @@ int weft_executor_get_stats(const weft_executor *executor, weft_executor_stats *
 weft_task *weft_executor_submit(weft_executor *executor, weft_coro *coro, const char *name);
 
 /* ------------------------------------------------------------------------ */
+/* Synchronization primitives: Event, Lock, Semaphore, Condition, Queue     */
+/* ------------------------------------------------------------------------ */
+
+/* asyncio's locks and queues (asyncio.Event, Lock, Semaphore,
+ * BoundedSemaphore, Condition, Queue, LifoQueue, PriorityQueue). A waiting
+ * call suspends the calling task, never its worker thread; waiters are
+ * served in the order they began waiting, each woken one loop hop after the
+ * call that wakes it, exactly as CPython 3.11 does with one worker (the
+ * README lists the one deliberate difference, in Condition). Every
+ * primitive may be shared by tasks on different workers, and by tasks of
+ * different executors.
+ *
+ * Threads:
+ *   - waiting calls (weft_event_wait, weft_lock_acquire,
+ *     weft_semaphore_acquire, weft_condition_acquire/wait/wait_for,
+ *     weft_queue_put/get/join) are "task" calls: from a callback they return
+ *     WEFT_ENOTASK, outside any loop WEFT_ENOLOOP;
+ *   - every non-waiting call (set, clear, release, notify, put_nowait,
+ *     get_nowait, task_done, the queries) may be made from any thread,
+ *     workers and plain threads alike: a task it wakes is queued on that
+ *     task's own executor;
+ *   - the *_blocking calls are for threads that are not workers (a producer
+ *     thread feeding a queue, say): they park the calling thread on a
+ *     condition variable, in the same FIFO as the tasks, and return
+ *     WEFT_ERUNNING on a worker thread, whose loop they would stall. Their
+ *     timeout is in seconds; a negative timeout waits without limit;
+ *     WEFT_ETIMEDOUT when it passes, WEFT_EINVAL when it is NaN.
+ *
+ * Cancellation. A task cancelled while it waits returns WEFT_ECANCELLED
+ * (the cancel message as last error) and leaves the primitive as if it had
+ * never waited: a wake-up it had already received passes to the next
+ * waiter, as asyncio does, so nothing is lost.
+ *
+ * Lifetime. weft_X_new returns 0 and *out, or WEFT_EINVAL / WEFT_ENOMEM.
+ * weft_X_free frees the primitive and returns 0 (NULL is accepted), or
+ * refuses with WEFT_EINVALSTATE and frees nothing while a task or thread is
+ * still inside a waiting call on it (woken but not yet returned included):
+ * free it once those calls have returned. Items still in a queue are the
+ * caller's; the queue forgets them. */
+typedef struct weft_event weft_event;
+typedef struct weft_lock weft_lock;
+typedef struct weft_semaphore weft_semaphore;
+typedef struct weft_condition weft_condition;
+typedef struct weft_queue weft_queue;
+
+/* Event (asyncio.Event): a flag tasks can wait for; starts cleared. */
+int weft_event_new(weft_event **out);
+int weft_event_free(weft_event *event);
+/* Sets the flag and wakes every waiter, in the order they began waiting
+ * (a no-op when already set). Returns 0 or WEFT_EINVAL. Thread: any. */
+int weft_event_set(weft_event *event);
+/* Clears the flag; waiters already woken still return 0. Returns 0 or
+ * WEFT_EINVAL. Thread: any. */
+int weft_event_clear(weft_event *event);
+/* Whether the flag is set (false for NULL). Thread: any. */
+bool weft_event_is_set(const weft_event *event);
+/* Returns 0 at once if the flag is set (no suspension), else suspends until
+ * weft_event_set. Errors: WEFT_ECANCELLED, WEFT_EINVAL, WEFT_ENOTASK,
+ * WEFT_ENOLOOP. Thread: task. */
+int weft_event_wait(weft_event *event);
+/* weft_event_wait for a thread that is not a worker. Returns 0,
+ * WEFT_ETIMEDOUT, WEFT_ERUNNING, WEFT_EINVAL. Thread: non-worker. */
+int weft_event_wait_blocking(weft_event *event, double timeout);
+
+/* Lock (asyncio.Lock): not owned, so any task or thread may release it. */
+int weft_lock_new(weft_lock **out);
+int weft_lock_free(weft_lock *lock);
+/* Takes the lock without suspending when it is free and no live waiter is
+ * queued; otherwise waits at the back of the FIFO. A released lock goes to
+ * the first waiter, which takes it when it runs: a task arriving meanwhile
+ * queues behind it (no barging). Returns 0, WEFT_ECANCELLED (the lock is
+ * not held then), WEFT_EINVAL, WEFT_ENOTASK, WEFT_ENOLOOP. Thread: task. */
+int weft_lock_acquire(weft_lock *lock);
+/* Unlocks and wakes the first waiter. Returns 0, WEFT_ENOTACQUIRED ("Lock is
+ * not acquired.") when unlocked, WEFT_EINVAL. Thread: any. */
+int weft_lock_release(weft_lock *lock);
+/* Whether the lock is held (false for NULL). Thread: any. */
+bool weft_lock_locked(const weft_lock *lock);
+
+/* Semaphore (asyncio.Semaphore; asyncio.BoundedSemaphore when bounded):
+ * value permits, value >= 0 (WEFT_EINVAL "Semaphore initial value must be
+ * >= 0" otherwise). A bounded semaphore refuses to be released above its
+ * initial value. */
+int weft_semaphore_new(int value, bool bounded, weft_semaphore **out);
+int weft_semaphore_free(weft_semaphore *semaphore);
+/* Takes a permit without suspending when one is free and no live waiter is
+ * queued, else waits in FIFO order. Returns 0, WEFT_ECANCELLED (no permit
+ * held then), WEFT_EINVAL, WEFT_ENOTASK, WEFT_ENOLOOP. Thread: task. */
+int weft_semaphore_acquire(weft_semaphore *semaphore);
+/* Returns a permit and wakes the first waiter. Returns 0, WEFT_EINVAL
+ * ("BoundedSemaphore released too many times", or NULL). Thread: any. */
+int weft_semaphore_release(weft_semaphore *semaphore);
+/* Whether an acquire would wait: no permit left, or live waiters queued
+ * (false for NULL). Thread: any. */
+bool weft_semaphore_locked(const weft_semaphore *semaphore);
+
+/* Condition (asyncio.Condition) over lock, which must outlive it; NULL
+ * gives it a lock of its own, freed with it. */
+int weft_condition_new(weft_lock *lock, weft_condition **out);
+int weft_condition_free(weft_condition *condition);
+/* The underlying lock's weft_lock_acquire / release / locked. */
+int weft_condition_acquire(weft_condition *condition);
+int weft_condition_release(weft_condition *condition);
+bool weft_condition_locked(const weft_condition *condition);
+/* Releases the lock, waits for a notify, then takes the lock again before
+ * returning, whatever happens (a cancel while re-acquiring is kept for
+ * after). Returns 0, WEFT_ECANCELLED (lock held), WEFT_ENOTACQUIRED
+ * ("cannot wait on un-acquired lock"), WEFT_EINVAL, WEFT_ENOTASK,
+ * WEFT_ENOLOOP. Thread: task. */
+int weft_condition_wait(weft_condition *condition);
+/* Called with the lock held: returns true when the awaited state holds. */
+typedef bool (*weft_predicate_fn)(void *arg);
+/* Waits until predicate(arg) is true, checking it first and after every
+ * wake-up, always with the lock held. Returns 0 when it is true, or an
+ * error of weft_condition_wait. Thread: task. */
+int weft_condition_wait_for(weft_condition *condition, weft_predicate_fn predicate, void *arg);
+/* Wakes up to n waiters (in FIFO order) / every waiter. The caller must
+ * hold the lock (WEFT_ENOTACQUIRED "cannot notify on un-acquired lock");
+ * woken tasks return once they re-acquire it. Returns 0 or an error.
+ * Thread: any. */
+int weft_condition_notify(weft_condition *condition, size_t n);
+int weft_condition_notify_all(weft_condition *condition);
+
+/* Queue (asyncio.Queue, LifoQueue, PriorityQueue) of void * items, which
+ * stay the caller's. */
+typedef enum weft_queue_kind {
+    WEFT_QUEUE_FIFO,     /* first in, first out (asyncio.Queue) */
+    WEFT_QUEUE_LIFO,     /* last in, first out (asyncio.LifoQueue) */
+    WEFT_QUEUE_PRIORITY, /* smallest first by compare (asyncio.PriorityQueue) */
+} weft_queue_kind;
+/* Orders two items of a priority queue: negative when a comes first. Called
+ * with the queue's internal lock held: it must not call weft. Items that
+ * compare equal leave in the order of heapq, as in CPython. */
+typedef int (*weft_compare_fn)(const void *a, const void *b);
+
+/* maxsize 0 is unbounded; compare is required for WEFT_QUEUE_PRIORITY and
+ * ignored otherwise. */
+int weft_queue_new(size_t maxsize, weft_queue_kind kind, weft_compare_fn compare,
+                   weft_queue **out);
+int weft_queue_free(weft_queue *queue);
+/* Adds item, waiting while the queue is full. A put wakes the first waiting
+ * getter; a woken getter that finds the queue empty again (a get_nowait
+ * came first) waits again at the back, as in asyncio. Returns 0,
+ * WEFT_ECANCELLED (item not added), WEFT_ENOMEM, WEFT_EINVAL, WEFT_ENOTASK,
+ * WEFT_ENOLOOP. Thread: task. */
+int weft_queue_put(weft_queue *queue, void *item);
+/* Removes the next item into *item (item may be NULL: the item is dropped),
+ * waiting while the queue is empty. Returns 0, WEFT_ECANCELLED (nothing
+ * removed), WEFT_EINVAL, WEFT_ENOTASK, WEFT_ENOLOOP. Thread: task. */
+int weft_queue_get(weft_queue *queue, void **item);
+/* Without waiting: 0, WEFT_EQUEUEFULL / WEFT_EQUEUEEMPTY (asyncio's
+ * QueueFull / QueueEmpty, no message), WEFT_ENOMEM, WEFT_EINVAL.
+ * Thread: any. */
+int weft_queue_put_nowait(weft_queue *queue, void *item);
+int weft_queue_get_nowait(weft_queue *queue, void **item);
+/* Every put counts an unfinished item; task_done marks one processed and
+ * join waits (without suspending when there are none) until all are.
+ * task_done returns 0, WEFT_EINVAL ("task_done() called too many times");
+ * Thread: any. join returns 0, WEFT_ECANCELLED, WEFT_EINVAL, WEFT_ENOTASK,
+ * WEFT_ENOLOOP; Thread: task. */
+int weft_queue_task_done(weft_queue *queue);
+int weft_queue_join(weft_queue *queue);
+/* The blocking counterparts for threads that are not workers, with the
+ * same order and rules. Each returns 0, WEFT_ETIMEDOUT (nothing added or
+ * removed), WEFT_ERUNNING, WEFT_ENOMEM, WEFT_EINVAL. Thread: non-worker. */
+int weft_queue_put_blocking(weft_queue *queue, void *item, double timeout);
+int weft_queue_get_blocking(weft_queue *queue, void **item, double timeout);
+int weft_queue_join_blocking(weft_queue *queue, double timeout);
+/* Items in the queue, the maxsize given (0: unbounded), whether it is empty
+ * / full (never full when unbounded). NULL reads as an empty, unbounded
+ * queue. A snapshot when other threads use the queue. Thread: any. */
+size_t weft_queue_qsize(const weft_queue *queue);
+size_t weft_queue_maxsize(const weft_queue *queue);
+bool weft_queue_empty(const weft_queue *queue);
+bool weft_queue_full(const weft_queue *queue);
+
+/* ------------------------------------------------------------------------ */
 /* Low-level loop calls: callbacks, timers, clock, exception handler        */
 /* ------------------------------------------------------------------------ */
 

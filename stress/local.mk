@@ -60,3 +60,28 @@ stress_stress_forkjoin_CFLAGS = $(AM_CFLAGS) -O1 -g $(STRESS_SANITIZER)
 stress_stress_forkjoin_CCASFLAGS = $(AM_CCASFLAGS)
 stress_stress_forkjoin_LDFLAGS = $(STRESS_SANITIZER)
 stress_stress_forkjoin_LDADD = $(CK_LIBS)
+
+# Synchronization primitives across workers (Queue, Lock/Semaphore, Event/Condition).
+WEFT_SYNC_STRESS_TESTS = stress/stress_queue stress/stress_lock stress/stress_event
+if HAVE_TSAN
+check_PROGRAMS += $(WEFT_SYNC_STRESS_TESTS)
+TESTS += $(WEFT_SYNC_STRESS_TESTS)
+endif
+
+stress_stress_queue_SOURCES = stress/stress_queue.c $(WEFT_SOURCES)
+stress_stress_queue_CFLAGS = $(AM_CFLAGS) -O1 -g $(STRESS_SANITIZER)
+stress_stress_queue_CCASFLAGS = $(AM_CCASFLAGS)
+stress_stress_queue_LDFLAGS = $(STRESS_SANITIZER)
+stress_stress_queue_LDADD = $(CK_LIBS)
+
+stress_stress_lock_SOURCES = stress/stress_lock.c $(WEFT_SOURCES)
+stress_stress_lock_CFLAGS = $(AM_CFLAGS) -O1 -g $(STRESS_SANITIZER)
+stress_stress_lock_CCASFLAGS = $(AM_CCASFLAGS)
+stress_stress_lock_LDFLAGS = $(STRESS_SANITIZER)
+stress_stress_lock_LDADD = $(CK_LIBS)
+
+stress_stress_event_SOURCES = stress/stress_event.c $(WEFT_SOURCES)
+stress_stress_event_CFLAGS = $(AM_CFLAGS) -O1 -g $(STRESS_SANITIZER)
+stress_stress_event_CCASFLAGS = $(AM_CCASFLAGS)
+stress_stress_event_LDFLAGS = $(STRESS_SANITIZER)
+stress_stress_event_LDADD = $(CK_LIBS)

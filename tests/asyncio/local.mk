@@ -47,7 +47,23 @@ ASYNCIO_SCENARIOS = \
 	tests/asyncio/36_cancel_handle_queued \
 	tests/asyncio/37_await_again_after_cancel \
 	tests/asyncio/38_failed_waiters \
-	tests/asyncio/39_done_callback_chain
+	tests/asyncio/39_done_callback_chain \
+	tests/asyncio/40_event_wait_set \
+	tests/asyncio/41_event_cancel \
+	tests/asyncio/42_lock_fifo \
+	tests/asyncio/43_lock_no_barging \
+	tests/asyncio/44_lock_cancel \
+	tests/asyncio/45_semaphore_fifo \
+	tests/asyncio/46_semaphore_cancel \
+	tests/asyncio/47_bounded_semaphore \
+	tests/asyncio/48_condition_notify \
+	tests/asyncio/49_condition_wait_for \
+	tests/asyncio/50_condition_cancel \
+	tests/asyncio/51_queue_fifo \
+	tests/asyncio/52_queue_lifo_priority \
+	tests/asyncio/53_queue_join \
+	tests/asyncio/54_queue_cancel \
+	tests/asyncio/55_queue_rewait
 
 check_PROGRAMS += $(ASYNCIO_SCENARIOS) tests/asyncio/test_conformance
 TESTS += tests/asyncio/test_conformance
@@ -96,6 +112,22 @@ tests_asyncio_36_cancel_handle_queued_SOURCES = tests/asyncio/36_cancel_handle_q
 tests_asyncio_37_await_again_after_cancel_SOURCES = tests/asyncio/37_await_again_after_cancel.c
 tests_asyncio_38_failed_waiters_SOURCES = tests/asyncio/38_failed_waiters.c
 tests_asyncio_39_done_callback_chain_SOURCES = tests/asyncio/39_done_callback_chain.c
+tests_asyncio_40_event_wait_set_SOURCES = tests/asyncio/40_event_wait_set.c
+tests_asyncio_41_event_cancel_SOURCES = tests/asyncio/41_event_cancel.c
+tests_asyncio_42_lock_fifo_SOURCES = tests/asyncio/42_lock_fifo.c
+tests_asyncio_43_lock_no_barging_SOURCES = tests/asyncio/43_lock_no_barging.c
+tests_asyncio_44_lock_cancel_SOURCES = tests/asyncio/44_lock_cancel.c
+tests_asyncio_45_semaphore_fifo_SOURCES = tests/asyncio/45_semaphore_fifo.c
+tests_asyncio_46_semaphore_cancel_SOURCES = tests/asyncio/46_semaphore_cancel.c
+tests_asyncio_47_bounded_semaphore_SOURCES = tests/asyncio/47_bounded_semaphore.c
+tests_asyncio_48_condition_notify_SOURCES = tests/asyncio/48_condition_notify.c
+tests_asyncio_49_condition_wait_for_SOURCES = tests/asyncio/49_condition_wait_for.c
+tests_asyncio_50_condition_cancel_SOURCES = tests/asyncio/50_condition_cancel.c
+tests_asyncio_51_queue_fifo_SOURCES = tests/asyncio/51_queue_fifo.c
+tests_asyncio_52_queue_lifo_priority_SOURCES = tests/asyncio/52_queue_lifo_priority.c
+tests_asyncio_53_queue_join_SOURCES = tests/asyncio/53_queue_join.c
+tests_asyncio_54_queue_cancel_SOURCES = tests/asyncio/54_queue_cancel.c
+tests_asyncio_55_queue_rewait_SOURCES = tests/asyncio/55_queue_rewait.c
 
 EXTRA_DIST += tests/asyncio/scenario.h tests/asyncio/scenario.py \
 	tests/asyncio/README.md \
@@ -139,6 +171,22 @@ EXTRA_DIST += tests/asyncio/scenario.h tests/asyncio/scenario.py \
 	tests/asyncio/37_await_again_after_cancel.py \
 	tests/asyncio/38_failed_waiters.py \
 	tests/asyncio/39_done_callback_chain.py \
+	tests/asyncio/40_event_wait_set.py \
+	tests/asyncio/41_event_cancel.py \
+	tests/asyncio/42_lock_fifo.py \
+	tests/asyncio/43_lock_no_barging.py \
+	tests/asyncio/44_lock_cancel.py \
+	tests/asyncio/45_semaphore_fifo.py \
+	tests/asyncio/46_semaphore_cancel.py \
+	tests/asyncio/47_bounded_semaphore.py \
+	tests/asyncio/48_condition_notify.py \
+	tests/asyncio/49_condition_wait_for.py \
+	tests/asyncio/50_condition_cancel.py \
+	tests/asyncio/51_queue_fifo.py \
+	tests/asyncio/52_queue_lifo_priority.py \
+	tests/asyncio/53_queue_join.py \
+	tests/asyncio/54_queue_cancel.py \
+	tests/asyncio/55_queue_rewait.py \
 	tests/asyncio/expected/01_create_order.txt \
 	tests/asyncio/expected/02_sleep0_roundrobin.txt \
 	tests/asyncio/expected/03_await_pending.txt \
@@ -177,7 +225,23 @@ EXTRA_DIST += tests/asyncio/scenario.h tests/asyncio/scenario.py \
 	tests/asyncio/expected/36_cancel_handle_queued.txt \
 	tests/asyncio/expected/37_await_again_after_cancel.txt \
 	tests/asyncio/expected/38_failed_waiters.txt \
-	tests/asyncio/expected/39_done_callback_chain.txt
+	tests/asyncio/expected/39_done_callback_chain.txt \
+	tests/asyncio/expected/40_event_wait_set.txt \
+	tests/asyncio/expected/41_event_cancel.txt \
+	tests/asyncio/expected/42_lock_fifo.txt \
+	tests/asyncio/expected/43_lock_no_barging.txt \
+	tests/asyncio/expected/44_lock_cancel.txt \
+	tests/asyncio/expected/45_semaphore_fifo.txt \
+	tests/asyncio/expected/46_semaphore_cancel.txt \
+	tests/asyncio/expected/47_bounded_semaphore.txt \
+	tests/asyncio/expected/48_condition_notify.txt \
+	tests/asyncio/expected/49_condition_wait_for.txt \
+	tests/asyncio/expected/50_condition_cancel.txt \
+	tests/asyncio/expected/51_queue_fifo.txt \
+	tests/asyncio/expected/52_queue_lifo_priority.txt \
+	tests/asyncio/expected/53_queue_join.txt \
+	tests/asyncio/expected/54_queue_cancel.txt \
+	tests/asyncio/expected/55_queue_rewait.txt
 
 # Regenerates the expected traces with CPython (python3, 3.11) into the source tree.
 regen-expected:

@@ -13,7 +13,8 @@ UNIT_TESTS = \
 	tests/unit/test_sleep \
 	tests/unit/test_differences \
 	tests/unit/test_inline \
-	tests/unit/test_executor
+	tests/unit/test_executor \
+	tests/unit/test_sync
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 EXTRA_DIST += tests/unit/unit.h tests/unit/README.md
@@ -43,3 +44,5 @@ tests_unit_test_inline_SOURCES = tests/unit/test_inline.c tests/unit/unit.h
 tests_unit_test_inline_LDADD = libweft.la $(CMOCKA_LIBS)
 tests_unit_test_executor_SOURCES = tests/unit/test_executor.c tests/unit/unit.h
 tests_unit_test_executor_LDADD = libweft.la $(CMOCKA_LIBS)
+tests_unit_test_sync_SOURCES = tests/unit/test_sync.c tests/unit/unit.h
+tests_unit_test_sync_LDADD = libweft.la $(CMOCKA_LIBS) -lpthread
