@@ -62,7 +62,7 @@ void weft_waiter_init_task(weft_waiter *waiter, weft_task *self)
     waiter->task = self;
     /* A plain future (task NULL): cancelling self cancels it under self's
      * lock, which is what makes a future on this stack safe to cancel. */
-    weft_future_init(&waiter->future, self->executor, NULL);
+    weft_future_init(&waiter->future, NULL);
     waiter->thread_state = WEFT_THREAD_WAITING;
 }
 
