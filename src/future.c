@@ -21,6 +21,8 @@ void weft_future_init(weft_future *future, weft_executor *executor, weft_task *t
     atomic_init(&future->retrieved, false);
     future->executor = executor;
     future->task = task;
+    future->canceller = NULL;
+    future->canceller_arg = NULL;
 }
 
 void weft_future_destroy(weft_future *future)
