@@ -182,7 +182,10 @@ void weft_executor_poll(weft_executor *executor, weft_worker *worker, bool wait,
     if (!wait && atomic_load_explicit(&executor->inject_pending, memory_order_acquire) == 0)
         return;
     pthread_mutex_lock(&executor->lock);
-    if (wait && executor->inject_count == 0) {
+    /* stop_workers is checked under the lock that stop_threads broadcasts
+     * under, so a single worker thread cannot start waiting after it. */
+    if (wait && executor->inject_count == 0 &&
+        !atomic_load_explicit(&executor->stop_workers, memory_order_acquire)) {
         if (timeout_ns < 0) {
             pthread_cond_wait(&executor->work_available, &executor->lock);
         } else {
@@ -358,6 +361,11 @@ void weft_executor_stop_threads(weft_executor *executor)
 {
     atomic_store_explicit(&executor->stop_workers, true, memory_order_release);
     weft_executor_wake_all(executor);
+    /* A single worker thread blocks in weft_executor_poll on work_available,
+     * not on its park signal. */
+    pthread_mutex_lock(&executor->lock);
+    pthread_cond_broadcast(&executor->work_available);
+    pthread_mutex_unlock(&executor->lock);
     for (unsigned i = 0; i < executor->worker_count; i++) {
         weft_worker *worker = &executor->workers[i];
         if (worker->has_thread) {

@@ -581,6 +581,31 @@ static void two_loops_in_two_threads(void **state)
     assert_int_equal(URUN(this_loop_main, NULL, NULL), 0);
 }
 
+/* Regression: an explicit executor with one worker thread shuts down. Its
+ * thread blocks on the inject queue's condition variable (single-loop poll),
+ * which shutdown did not signal: weft_executor_free hung in pthread_join,
+ * most of the time. The alarm turns a hang into a failure. */
+static void single_worker_executor_shuts_down(void **state)
+{
+    (void)state;
+    alarm(60);
+    weft_config config;
+    weft_config_init(&config);
+    config.workers = 1;
+    for (int round = 0; round < 50; round++) {
+        weft_executor *executor;
+        assert_int_equal(weft_executor_create(&config, &executor), 0);
+        weft_task *task = weft_executor_submit(executor, weft_coro_new(returns_arg, PV(round)), NULL);
+        assert_non_null(task);
+        void *value = NULL;
+        assert_int_equal(weft_executor_wait(task, &value), 0);
+        assert_int_equal(IV(value), round);
+        weft_task_release(task);
+        weft_executor_free(executor); /* its thread is idle, blocked in the poll */
+    }
+    alarm(0);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "overflow-child") == 0)
@@ -600,6 +625,7 @@ int main(int argc, char **argv)
         UTEST(shutdown_runs_done_callbacks),
         UTEST(shutdown_runs_ready_callbacks),
         UTEST(two_loops_in_two_threads),
+        UTEST(single_worker_executor_shuts_down),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
