@@ -196,6 +196,14 @@ int weft_run_with(const weft_config *config, weft_coro *main, void **result)
         code = weft_future_outcome(&main_task->future, &value);
         message = weft_error_slot_take_message(weft_error_slot_current(), code);
     }
+    if (main_task != NULL && executor->worker_count > 1) {
+        /* Another worker may have been inside a runnable that queues more
+         * work (a task finishing queues its done callbacks) when worker 0
+         * saw no work left: stop the threads, each after its current turn,
+         * then let worker 0 alone run what they left in their deques. */
+        weft_executor_stop_threads(executor);
+        finish_remaining_work(executor, worker);
+    }
     report_never_awaited(executor);
     weft_executor_stop_threads(executor);
 
