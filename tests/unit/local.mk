@@ -11,7 +11,8 @@ UNIT_TESTS = \
 	tests/unit/test_loop \
 	tests/unit/test_run \
 	tests/unit/test_sleep \
-	tests/unit/test_differences
+	tests/unit/test_differences \
+	tests/unit/test_compose
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 EXTRA_DIST += tests/unit/unit.h tests/unit/README.md
@@ -37,3 +38,5 @@ tests_unit_test_sleep_SOURCES = tests/unit/test_sleep.c tests/unit/unit.h
 tests_unit_test_sleep_LDADD = libweft.la $(CMOCKA_LIBS)
 tests_unit_test_differences_SOURCES = tests/unit/test_differences.c tests/unit/unit.h
 tests_unit_test_differences_LDADD = libweft.la $(CMOCKA_LIBS)
+tests_unit_test_compose_SOURCES = tests/unit/test_compose.c tests/unit/unit.h
+tests_unit_test_compose_LDADD = libweft.la $(CMOCKA_LIBS) -lm
