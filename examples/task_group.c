@@ -10,7 +10,7 @@
 enum { FETCH_ERROR = 5 };
 
 struct page {
-    char name[16];
+    char name[24];
     double delay;
     bool fails;
     char result[32];
