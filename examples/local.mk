@@ -26,6 +26,10 @@ noinst_PROGRAMS += \
 	examples/18_task_result \
 	examples/19_task_order
 
+# Composing tasks on several workers (deterministic output all the same).
+WEFT_COMPOSE_EXAMPLES = fanout_gather task_group timeout
+noinst_PROGRAMS += examples/fanout_gather examples/task_group examples/timeout
+
 check_PROGRAMS += examples/test_examples
 TESTS += examples/test_examples
 examples_test_examples_SOURCES = examples/test_examples.c
@@ -71,7 +75,10 @@ EXTRA_DIST += \
 	examples/expected/16_await_running_coro.out \
 	examples/expected/17_reuse_coro.out \
 	examples/expected/18_task_result.out \
-	examples/expected/19_task_order.out
+	examples/expected/19_task_order.out \
+	examples/python/fanout_gather.py examples/expected/fanout_gather.out \
+	examples/python/task_group.py examples/expected/task_group.out \
+	examples/python/timeout.py examples/expected/timeout.out
 
 # Builds the examples, then runs them one after the other, and ends with
 # what weft is for: the parallel mergesort on 1 worker and on every core.
@@ -85,7 +92,8 @@ demo: all
 # Regenerates the expected outputs from the Python versions (CPython 3.11)
 # in the source tree; stderr (never-awaited warnings) is not compared.
 regen-examples:
-	cd $(srcdir)/examples/python && for py in [0-9][0-9]_*.py; do \
+	cd $(srcdir)/examples/python && for py in [0-9][0-9]_*.py \
+	  $(WEFT_COMPOSE_EXAMPLES:=.py); do \
 	  name=`basename $$py .py`; \
 	  python3 $$py 2>/dev/null >../expected/$$name.raw || exit 1; \
 	  sh ../normalize <../expected/$$name.raw >../expected/$$name.out || exit 1; \

@@ -30,6 +30,8 @@ static const char *const examples[] = {
     "13_await_itself",       "14_cancel_itself",       "15_get_coro",
     "16_await_running_coro", "17_reuse_coro",          "18_task_result",
     "19_task_order",
+    /* Composing tasks, on four workers. */
+    "fanout_gather",         "task_group",             "timeout",
 };
 #define NEXAMPLES (sizeof examples / sizeof examples[0])
 

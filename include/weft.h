@@ -36,6 +36,7 @@
 #ifndef WEFT_H
 #define WEFT_H
 
+#include <math.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -280,6 +281,237 @@ void weft_task_set_position(const char *file, int line);
 /* A running task describing itself shows the line it is at, as Python does. */
 #define weft_task_describe(task, buf, size) \
     (weft_task_set_position(__FILE__, __LINE__), weft_task_describe((task), (buf), (size)))
+
+/* ------------------------------------------------------------------------ */
+/* Composing tasks                                                          */
+/* ------------------------------------------------------------------------ */
+
+/* asyncio's gather, wait, as_completed, wait_for, timeout, shield and
+ * TaskGroup. With one worker they keep asyncio's order and hop counts
+ * (Python 3.11; wait_for and the TaskGroup's uncancel follow 3.12, see
+ * README); with several workers the tasks involved may run, finish and be
+ * cancelled on any worker, and a waiter may be woken from any of them.
+ *
+ * Timeouts are in seconds: zero or less means "due at once", NaN is
+ * WEFT_EINVAL, and WEFT_NO_TIMEOUT (+infinity) means no deadline, like None
+ * in asyncio. The functions that suspend record the caller's position for
+ * descriptions, like weft_await. */
+#define WEFT_NO_TIMEOUT HUGE_VAL
+
+/* Waits for every task, like `await asyncio.gather(*tasks,
+ * return_exceptions=return_errors)`; a task given twice is waited for once.
+ * results[i] receives task i's result (NULL unless it succeeded) and
+ * codes[i] its outcome (0, its error code, WEFT_ECANCELLED), or
+ * WEFT_EINVALSTATE if it is still running when gather returns; either
+ * array may be NULL. Returns:
+ *   0 when every task succeeded, or with return_errors when every task is
+ *     done, whatever their outcomes;
+ *   without return_errors, the first failure seen (the task's code, or
+ *     WEFT_ECANCELLED for a cancelled task), at once: the other tasks keep
+ *     running, and their errors count as retrieved;
+ *   WEFT_ECANCELLED when the calling task is cancelled while waiting: the
+ *     cancel is passed on to every task still running (asyncio's
+ *     _GatheringFuture.cancel), and gather returns when the first of them
+ *     ends cancelled (with return_errors: when all are done);
+ *   WEFT_EINVAL (a NULL array or task, a task of another executor, the
+ *     calling task itself), WEFT_ENOMEM, WEFT_ENOTASK.
+ * The message of the returned error is the last error message. count 0
+ * returns 0 at once. Thread: task. */
+int weft_gather(weft_task *const *tasks, size_t count, bool return_errors, void **results,
+                int *codes);
+
+/* The same over coroutines: each is wrapped in a new task in argument
+ * order, as asyncio's gather does (they take Task-N numbers); a coroutine
+ * given twice is wrapped once. The tasks take the coroutines over. If a
+ * task cannot be created (WEFT_ENOTCORO, WEFT_EREUSED, WEFT_EAWAITED,
+ * WEFT_ENOMEM), the tasks already created are cancelled and the coroutines
+ * not yet wrapped stay the caller's. To read each task's message, create the
+ * tasks yourself and use weft_gather. Thread: task. */
+int weft_gather_coros(weft_coro *const *coros, size_t count, bool return_errors, void **results,
+                      int *codes);
+
+/* asyncio.wait's return_when. */
+typedef enum weft_wait_when {
+    WEFT_ALL_COMPLETED = 0, /* every task is done */
+    WEFT_FIRST_COMPLETED,   /* any task is done */
+    WEFT_FIRST_EXCEPTION,   /* a task failed (a cancel does not count), else all done */
+} weft_wait_when;
+
+/* Waits until `when` holds or timeout seconds have passed, like
+ * asyncio.wait(tasks, timeout=timeout, return_when=when): it cancels nothing
+ * and a timeout is not an error. done[i] (done may be NULL) tells whether
+ * task i is done when it returns (asyncio's done and pending sets). A task
+ * given twice counts once. Returns 0, WEFT_ECANCELLED (the calling task was
+ * cancelled; the tasks were not), WEFT_EINVAL (count 0: "Set of
+ * Tasks/Futures is empty.", a NULL task, a task of another executor, an
+ * unknown when, a NaN timeout), WEFT_ENOMEM, WEFT_ENOTASK. Thread: task. */
+int weft_wait(weft_task *const *tasks, size_t count, double timeout, weft_wait_when when,
+              bool *done);
+
+typedef struct weft_as_completed weft_as_completed;
+
+/* asyncio.as_completed(tasks, timeout=timeout): an iterator that hands out
+ * the tasks in the order they complete (a task given twice, once). It holds
+ * a reference to each task. Returns NULL with last error WEFT_EINVAL (a NULL
+ * task, a task of another executor, a NaN timeout), WEFT_ENOMEM or
+ * WEFT_ENOLOOP. Thread: loop. */
+weft_as_completed *weft_as_completed_new(weft_task *const *tasks, size_t count, double timeout);
+
+/* Waits for the next task to complete, sets *task to it (borrowed from the
+ * iterator) and returns its outcome as weft_await would. With *task set to
+ * NULL it returns 0 once every task was handed out, WEFT_ETIMEDOUT
+ * (TimeoutError) for each task left when the timeout passed, WEFT_ECANCELLED
+ * when the calling task is cancelled while waiting (the iterator stays
+ * usable), WEFT_EINVAL, WEFT_ENOTASK, or WEFT_EINVALSTATE when another task
+ * is already waiting on the iterator (one consumer at a time). task must
+ * not be NULL, result may be. Thread: task. */
+int weft_as_completed_next(weft_as_completed *iterator, weft_task **task, void **result);
+
+/* Frees the iterator and its references; the tasks go on. NULL is fine.
+ * Thread: any. */
+void weft_as_completed_free(weft_as_completed *iterator);
+
+/* Awaits task with a deadline, like `await asyncio.wait_for(task, timeout)`
+ * as Python 3.12 does it (a timeout scope around an await): if the
+ * deadline passes first, the task is cancelled and awaited to its end, and
+ * WEFT_ETIMEDOUT (TimeoutError) is returned, unless the task caught the
+ * cancel and returned normally (then its outcome). timeout <= 0: a task not
+ * yet done is cancelled and awaited at once (same result); WEFT_NO_TIMEOUT:
+ * plain weft_await. Cancelling the caller cancels the task. Returns the
+ * outcome as weft_await does, WEFT_ETIMEDOUT, WEFT_EINVAL, WEFT_ENOMEM,
+ * WEFT_ENOTASK. Thread: task. */
+int weft_wait_for(weft_task *task, double timeout, void **result);
+
+/* The same for a coroutine, which it takes over: with a positive timeout
+ * (or none) it runs inline in the calling task as weft_await_coro does;
+ * with timeout <= 0 it is wrapped in a new task first, as asyncio does.
+ * Also returns weft_await_coro's errors. Thread: task. */
+int weft_wait_for_coro(weft_coro *coro, double timeout, void **result);
+
+/* Awaits task without passing a cancel of the caller on to it, like
+ * `await asyncio.shield(task)`: if the calling task is cancelled while
+ * waiting, it gets WEFT_ECANCELLED and task keeps running; if task itself
+ * is cancelled, the caller gets WEFT_ECANCELLED too. A done task gives its
+ * outcome at once. Returns the outcome as weft_await does, WEFT_EINVAL (NULL,
+ * another executor's task, the calling task), WEFT_ENOMEM, WEFT_ENOTASK.
+ * Thread: task. */
+int weft_shield(weft_task *task, void **result);
+
+typedef struct weft_timeout weft_timeout;
+
+/* Enters a timeout scope, `async with asyncio.timeout(delay) as scope`:
+ * when the deadline passes before weft_timeout_exit, the calling task is
+ * cancelled (a deadline already passed fires at the next turn of the loop);
+ * exit then turns the WEFT_ECANCELLED the body leaves with into
+ * WEFT_ETIMEDOUT. Scopes nest. *timeout receives a new scope that the caller
+ * frees with weft_timeout_free. Returns 0, WEFT_EINVAL (NULL, NaN),
+ * WEFT_ENOMEM, WEFT_ENOTASK. Thread: task. */
+int weft_timeout_enter(weft_timeout **timeout, double delay);
+
+/* The same with a deadline on the loop clock (weft_time), like
+ * asyncio.timeout_at(when). Thread: task. */
+int weft_timeout_enter_at(weft_timeout **timeout, double when);
+
+/* Moves the deadline of an entered scope to loop time when (WEFT_NO_TIMEOUT:
+ * none), Timeout.reschedule. Returns 0, WEFT_EINVAL, WEFT_ENOMEM, or
+ * WEFT_EINVALSTATE once it expired or was left ("Cannot change state of
+ * expiring Timeout"). Thread: the task that entered it. */
+int weft_timeout_reschedule(weft_timeout *timeout, double when);
+
+/* The deadline (WEFT_NO_TIMEOUT: none), and whether it passed while the
+ * scope was entered (Timeout.expired()). Thread: any. */
+double weft_timeout_when(const weft_timeout *timeout);
+bool weft_timeout_expired(const weft_timeout *timeout);
+
+/* Leaves the scope, like Timeout.__aexit__. code is how the body ends (0,
+ * an error, WEFT_ECANCELLED). If the deadline fired, the task's cancel
+ * request is withdrawn (uncancel) and, when code is WEFT_ECANCELLED and no
+ * other cancel was requested since the enter, WEFT_ETIMEDOUT is returned
+ * (recorded as last error); otherwise code is returned unchanged, its
+ * message untouched. WEFT_EINVALSTATE if the scope is not entered,
+ * WEFT_EINVAL (NULL). Thread: the task that entered it. */
+int weft_timeout_exit(weft_timeout *timeout, int code);
+
+/* Frees a scope; one still entered is disarmed first (without uncancel).
+ * NULL is fine. Thread: any. */
+void weft_timeout_free(weft_timeout *timeout);
+
+typedef struct weft_task_group weft_task_group;
+
+/* One failure collected by a task group: the C stand-in for one member of
+ * the ExceptionGroup asyncio raises. */
+typedef struct weft_task_error {
+    weft_task *task;     /* the failed child (the group's reference), NULL for the body */
+    int code;            /* its error code */
+    const char *message; /* its message (owned by the group), may be NULL */
+} weft_task_error;
+
+/* A task group entered by the calling task, its parent: `async with
+ * asyncio.TaskGroup() as group`. Returns NULL with last error WEFT_ENOTASK,
+ * WEFT_ENOLOOP or WEFT_ENOMEM. Thread: task. */
+weft_task_group *weft_task_group_new(void);
+
+/* Creates a child, TaskGroup.create_task: weft_task_create, and the group
+ * waits for it. The first child that fails (any error but a cancel) makes
+ * the group cancel the other children and the parent, whose body then sees
+ * WEFT_ECANCELLED at its next suspension point. Returns a new reference, or
+ * NULL with weft_task_create's errors or WEFT_ESHUTDOWN ("TaskGroup is
+ * shutting down" once a child failed, "TaskGroup is finished" once left);
+ * on failure the coroutine stays the caller's. Thread: loop (the parent or
+ * any task of its executor). */
+weft_task *weft_task_group_create_task(weft_task_group *group, weft_coro *coro, const char *name);
+
+/* weft_task_group_create_task(group, weft_coro_new(fn, arg), NULL) in one
+ * allocation, like weft_spawn. */
+#define weft_task_group_spawn(group, fn, arg) \
+    weft_task_group_spawn_named((group), (fn), (arg), #fn, __FILE__, __LINE__)
+weft_task *weft_task_group_spawn_named(weft_task_group *group, weft_fn fn, void *arg,
+                                       const char *name, const char *file, int line);
+
+/* Leaves the group, TaskGroup.__aexit__: code is how the body ends (0, its
+ * error, or WEFT_ECANCELLED). A body that failed or was cancelled first
+ * cancels the children; then every child is waited for (a cancel of the
+ * parent meanwhile is passed on to them). The cancel the group itself made
+ * on a failure is withdrawn (uncancel). Returns:
+ *   0 when nothing failed;
+ *   WEFT_EGROUP ("unhandled errors in a TaskGroup (N sub-exceptions)") when
+ *     children failed or the body failed: weft_task_group_errors lists them;
+ *   WEFT_ECANCELLED when the parent was cancelled (by the body's code or
+ *     from outside, not by the group) and nothing failed;
+ *   WEFT_EINVAL (NULL, not the parent, left already), WEFT_ENOTASK.
+ * Thread: the parent task. */
+int weft_task_group_wait(weft_task_group *group, int code);
+
+/* The failures collected: children in the order their failures were seen,
+ * then the body's. *errors (may be NULL) points into the group; once
+ * weft_task_group_wait has returned it stays valid until the group is
+ * freed. Returns the count. Thread: the parent task. */
+size_t weft_task_group_errors(const weft_task_group *group, const weft_task_error **errors);
+
+/* Frees the group. Children still running (wait was not called) are
+ * cancelled. NULL is fine. Thread: loop. */
+void weft_task_group_free(weft_task_group *group);
+
+#define weft_gather(tasks, count, return_errors, results, codes)                                  \
+    (weft_task_set_position(__FILE__, __LINE__),                                                 \
+     weft_gather((tasks), (count), (return_errors), (results), (codes)))
+#define weft_gather_coros(coros, count, return_errors, results, codes)                            \
+    (weft_task_set_position(__FILE__, __LINE__),                                                 \
+     weft_gather_coros((coros), (count), (return_errors), (results), (codes)))
+#define weft_wait(tasks, count, timeout, when, done)                                              \
+    (weft_task_set_position(__FILE__, __LINE__),                                                 \
+     weft_wait((tasks), (count), (timeout), (when), (done)))
+#define weft_as_completed_next(iterator, task, result)                                            \
+    (weft_task_set_position(__FILE__, __LINE__),                                                 \
+     weft_as_completed_next((iterator), (task), (result)))
+#define weft_wait_for(task, timeout, result)                                                      \
+    (weft_task_set_position(__FILE__, __LINE__), weft_wait_for((task), (timeout), (result)))
+#define weft_wait_for_coro(coro, timeout, result)                                                 \
+    (weft_task_set_position(__FILE__, __LINE__), weft_wait_for_coro((coro), (timeout), (result)))
+#define weft_shield(task, result)                                                                 \
+    (weft_task_set_position(__FILE__, __LINE__), weft_shield((task), (result)))
+#define weft_task_group_wait(group, code)                                                         \
+    (weft_task_set_position(__FILE__, __LINE__), weft_task_group_wait((group), (code)))
 
 /* ------------------------------------------------------------------------ */
 /* Running                                                                  */

@@ -20,6 +20,8 @@ void weft_future_init(weft_future *future, weft_task *task)
     future->result = NULL;
     atomic_init(&future->retrieved, false);
     future->task = task;
+    future->canceller = NULL;
+    future->canceller_arg = NULL;
 }
 
 void weft_future_destroy(weft_future *future)

@@ -45,6 +45,21 @@ static inline weft_callback_entry *weft_callback_entry_of(weft_callback_link *li
 {
     return (weft_callback_entry *)((char *)link - offsetof(weft_callback_entry, link));
 }
+/* asyncio lets a Future subclass override cancel(): gather's outer future
+ * (_GatheringFuture) cancels its children instead of itself. A future may
+ * carry such an override, a canceller: weft_future_cancel_any, and the cancel
+ * of a task waiting on the future, call it instead of completing the future
+ * CANCELLED. Futures without one (the default) behave as before. */
+typedef struct weft_future_canceller {
+    /* Future.cancel(msg) of the subclass; returns whether it did anything.
+     * Called with no lock held; it may cancel tasks. */
+    bool (*cancel)(void *arg, const char *msg);
+    /* Pin and unpin arg (the object embedding the future): a task being
+     * cancelled calls retain under its own lock, while it is known to be
+     * waiting on the future, so cancel can run after that lock is dropped. */
+    void (*retain)(void *arg);
+    void (*release)(void *arg);
+} weft_future_canceller;
 
 typedef struct weft_future {
     /* Guards the callback list, the outcome while it is written, and (for a
@@ -60,10 +75,19 @@ typedef struct weft_future {
     char *error_message; /* FINISHED with an error, or CANCELLED: the message */
     void *result;
     weft_task *task;     /* the task embedding this future, or NULL */
+    const weft_future_canceller *canceller; /* NULL: cancel completes it */
+    void *canceller_arg;
 } weft_future;
 
 /* task: the task embedding future, or NULL for a plain future. */
 void weft_future_init(weft_future *future, weft_task *task);
+/* Installs a canceller (before anyone can wait on the future). */
+static inline void weft_future_set_canceller(weft_future *future,
+                                             const weft_future_canceller *canceller, void *arg)
+{
+    future->canceller = canceller;
+    future->canceller_arg = arg;
+}
 /* Frees the messages; the future must be done or never have had callbacks. */
 void weft_future_destroy(weft_future *future);
 

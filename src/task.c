@@ -415,6 +415,8 @@ bool weft_future_cancel_any(weft_future *future, const char *msg)
 {
     if (future->task != NULL)
         return weft_task_request_cancel(future->task, msg) == 1;
+    if (future->canceller != NULL)
+        return future->canceller->cancel(future->canceller_arg, msg);
     char *copy = weft_strdup(msg);
     return weft_future_complete(future, WEFT_FUTURE_CANCELLED, 0, NULL, copy);
 }
@@ -452,7 +454,15 @@ int weft_task_request_cancel(weft_task *task, const char *msg)
     weft_future *waiting_on = task->waiting_on;
     bool passed_on = false;
     weft_task *awaited = NULL;
-    if (waiting_on != NULL && waiting_on->task == NULL) {
+    /* A future with a canceller (gather's) is pinned like an awaited task:
+     * its cancel may cancel tasks, which must not happen under our lock. */
+    const weft_future_canceller *canceller = NULL;
+    void *canceller_arg = NULL;
+    if (waiting_on != NULL && waiting_on->task == NULL && waiting_on->canceller != NULL) {
+        canceller = waiting_on->canceller;
+        canceller_arg = waiting_on->canceller_arg;
+        canceller->retain(canceller_arg);
+    } else if (waiting_on != NULL && waiting_on->task == NULL) {
         /* A plain future (weft_sleep's) lives on the waiting task's stack
          * until it clears waiting_on under this lock: cancel it now, with the
          * lock held, so the task cannot have left the wait meanwhile. */
@@ -463,11 +473,14 @@ int weft_task_request_cancel(weft_task *task, const char *msg)
     }
     weft_spinlock_unlock(&future->lock);
 
-    /* S2.3 / S8: pass the request down to the awaited task, without our
-     * lock (the chain may come back to us). */
-    if (awaited != NULL && !cycle) {
+    /* S2.3 / S8: pass the request down to the awaited task, or to the
+     * canceller, without our lock (the chain may come back to us). */
+    if ((awaited != NULL || canceller != NULL) && !cycle) {
         cancel_chain[cancel_depth++] = task;
-        passed_on = weft_task_request_cancel(awaited, msg) == 1;
+        if (awaited != NULL)
+            passed_on = weft_task_request_cancel(awaited, msg) == 1;
+        else
+            passed_on = canceller->cancel(canceller_arg, msg);
         cancel_depth--;
     }
 
@@ -483,8 +496,11 @@ int weft_task_request_cancel(weft_task *task, const char *msg)
      * RecursionError): the request came back to this task, so it stops
      * waiting and takes the cancel at its next step, which unwinds the
      * cycle. Only if its wake-up is still registered, i.e. not queued. */
-    if (cycle && awaited != NULL && weft_future_remove_link(&awaited->future, &task->wakeup))
+    if (cycle && (awaited != NULL || canceller != NULL) &&
+        weft_future_remove_link(awaited != NULL ? &awaited->future : waiting_on, &task->wakeup))
         weft_task_wake(task);
     weft_task_release(awaited);
+    if (canceller != NULL)
+        canceller->release(canceller_arg);
     return 1;
 }

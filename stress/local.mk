@@ -85,3 +85,12 @@ stress_stress_event_CFLAGS = $(AM_CFLAGS) -O1 -g $(STRESS_SANITIZER)
 stress_stress_event_CCASFLAGS = $(AM_CCASFLAGS)
 stress_stress_event_LDFLAGS = $(STRESS_SANITIZER)
 stress_stress_event_LDADD = $(CK_LIBS)
+# Composition (gather, task groups, wait, wait_for, shield, timeouts,
+# as_completed) across workers: stress/stress_group.c.
+# (WEFT_STRESS_TESTS is expanded by make, so the TESTS above include it.)
+WEFT_STRESS_TESTS += stress/stress_group
+stress_stress_group_SOURCES = stress/stress_group.c $(WEFT_SOURCES)
+stress_stress_group_CFLAGS = $(AM_CFLAGS) -O1 -g $(STRESS_SANITIZER)
+stress_stress_group_CCASFLAGS = $(AM_CCASFLAGS)
+stress_stress_group_LDFLAGS = $(STRESS_SANITIZER)
+stress_stress_group_LDADD = $(CK_LIBS)

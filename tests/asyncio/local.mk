@@ -63,7 +63,23 @@ ASYNCIO_SCENARIOS = \
 	tests/asyncio/52_queue_lifo_priority \
 	tests/asyncio/53_queue_join \
 	tests/asyncio/54_queue_cancel \
-	tests/asyncio/55_queue_rewait
+	tests/asyncio/55_queue_rewait \
+	tests/asyncio/60_gather_order \
+	tests/asyncio/61_gather_first_error \
+	tests/asyncio/62_gather_return_exceptions \
+	tests/asyncio/63_gather_cancel \
+	tests/asyncio/64_wait_modes \
+	tests/asyncio/65_wait_timeout \
+	tests/asyncio/66_as_completed \
+	tests/asyncio/67_wait_for \
+	tests/asyncio/68_wait_for_cancel \
+	tests/asyncio/69_shield \
+	tests/asyncio/70_timeout_scope \
+	tests/asyncio/71_task_group_ok \
+	tests/asyncio/72_task_group_error \
+	tests/asyncio/73_task_group_cancel \
+	tests/asyncio/74_task_group_errors \
+	tests/asyncio/75_compose_nested
 
 check_PROGRAMS += $(ASYNCIO_SCENARIOS) tests/asyncio/test_conformance
 TESTS += tests/asyncio/test_conformance
@@ -128,6 +144,22 @@ tests_asyncio_52_queue_lifo_priority_SOURCES = tests/asyncio/52_queue_lifo_prior
 tests_asyncio_53_queue_join_SOURCES = tests/asyncio/53_queue_join.c
 tests_asyncio_54_queue_cancel_SOURCES = tests/asyncio/54_queue_cancel.c
 tests_asyncio_55_queue_rewait_SOURCES = tests/asyncio/55_queue_rewait.c
+tests_asyncio_60_gather_order_SOURCES = tests/asyncio/60_gather_order.c
+tests_asyncio_61_gather_first_error_SOURCES = tests/asyncio/61_gather_first_error.c
+tests_asyncio_62_gather_return_exceptions_SOURCES = tests/asyncio/62_gather_return_exceptions.c
+tests_asyncio_63_gather_cancel_SOURCES = tests/asyncio/63_gather_cancel.c
+tests_asyncio_64_wait_modes_SOURCES = tests/asyncio/64_wait_modes.c
+tests_asyncio_65_wait_timeout_SOURCES = tests/asyncio/65_wait_timeout.c
+tests_asyncio_66_as_completed_SOURCES = tests/asyncio/66_as_completed.c
+tests_asyncio_67_wait_for_SOURCES = tests/asyncio/67_wait_for.c
+tests_asyncio_68_wait_for_cancel_SOURCES = tests/asyncio/68_wait_for_cancel.c
+tests_asyncio_69_shield_SOURCES = tests/asyncio/69_shield.c
+tests_asyncio_70_timeout_scope_SOURCES = tests/asyncio/70_timeout_scope.c
+tests_asyncio_71_task_group_ok_SOURCES = tests/asyncio/71_task_group_ok.c
+tests_asyncio_72_task_group_error_SOURCES = tests/asyncio/72_task_group_error.c
+tests_asyncio_73_task_group_cancel_SOURCES = tests/asyncio/73_task_group_cancel.c
+tests_asyncio_74_task_group_errors_SOURCES = tests/asyncio/74_task_group_errors.c
+tests_asyncio_75_compose_nested_SOURCES = tests/asyncio/75_compose_nested.c
 
 EXTRA_DIST += tests/asyncio/scenario.h tests/asyncio/scenario.py \
 	tests/asyncio/README.md \
@@ -241,7 +273,39 @@ EXTRA_DIST += tests/asyncio/scenario.h tests/asyncio/scenario.py \
 	tests/asyncio/expected/52_queue_lifo_priority.txt \
 	tests/asyncio/expected/53_queue_join.txt \
 	tests/asyncio/expected/54_queue_cancel.txt \
-	tests/asyncio/expected/55_queue_rewait.txt
+	tests/asyncio/expected/55_queue_rewait.txt \
+	tests/asyncio/60_gather_order.py \
+	tests/asyncio/expected/60_gather_order.txt \
+	tests/asyncio/61_gather_first_error.py \
+	tests/asyncio/expected/61_gather_first_error.txt \
+	tests/asyncio/62_gather_return_exceptions.py \
+	tests/asyncio/expected/62_gather_return_exceptions.txt \
+	tests/asyncio/63_gather_cancel.py \
+	tests/asyncio/expected/63_gather_cancel.txt \
+	tests/asyncio/64_wait_modes.py \
+	tests/asyncio/expected/64_wait_modes.txt \
+	tests/asyncio/65_wait_timeout.py \
+	tests/asyncio/expected/65_wait_timeout.txt \
+	tests/asyncio/66_as_completed.py \
+	tests/asyncio/expected/66_as_completed.txt \
+	tests/asyncio/67_wait_for.py \
+	tests/asyncio/expected/67_wait_for.txt \
+	tests/asyncio/68_wait_for_cancel.py \
+	tests/asyncio/expected/68_wait_for_cancel.txt \
+	tests/asyncio/69_shield.py \
+	tests/asyncio/expected/69_shield.txt \
+	tests/asyncio/70_timeout_scope.py \
+	tests/asyncio/expected/70_timeout_scope.txt \
+	tests/asyncio/71_task_group_ok.py \
+	tests/asyncio/expected/71_task_group_ok.txt \
+	tests/asyncio/72_task_group_error.py \
+	tests/asyncio/expected/72_task_group_error.txt \
+	tests/asyncio/73_task_group_cancel.py \
+	tests/asyncio/expected/73_task_group_cancel.txt \
+	tests/asyncio/74_task_group_errors.py \
+	tests/asyncio/expected/74_task_group_errors.txt \
+	tests/asyncio/75_compose_nested.py \
+	tests/asyncio/expected/75_compose_nested.txt
 
 # Regenerates the expected traces with CPython (python3, 3.11) into the source tree.
 regen-expected:

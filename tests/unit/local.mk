@@ -14,7 +14,8 @@ UNIT_TESTS = \
 	tests/unit/test_differences \
 	tests/unit/test_inline \
 	tests/unit/test_executor \
-	tests/unit/test_sync
+	tests/unit/test_sync \
+	tests/unit/test_compose
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 EXTRA_DIST += tests/unit/unit.h tests/unit/README.md
@@ -46,3 +47,5 @@ tests_unit_test_executor_SOURCES = tests/unit/test_executor.c tests/unit/unit.h
 tests_unit_test_executor_LDADD = libweft.la $(CMOCKA_LIBS)
 tests_unit_test_sync_SOURCES = tests/unit/test_sync.c tests/unit/unit.h
 tests_unit_test_sync_LDADD = libweft.la $(CMOCKA_LIBS) -lpthread
+tests_unit_test_compose_SOURCES = tests/unit/test_compose.c tests/unit/unit.h
+tests_unit_test_compose_LDADD = libweft.la $(CMOCKA_LIBS) -lm

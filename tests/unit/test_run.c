@@ -1,6 +1,7 @@
 /* Running: weft_run, weft_run_with, weft_config_init; shutdown of the
  * tasks left pending (A1-A5) and its reports. */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -654,6 +655,88 @@ static void two_loops_in_two_threads(void **state)
     assert_int_equal(URUN(this_loop_main, NULL, NULL), 0);
 }
 
+/* Regression: an explicit executor with one worker thread shuts down. Its
+ * thread blocks on the inject queue's condition variable (single-loop poll),
+ * which shutdown did not signal: weft_executor_free hung in pthread_join,
+ * most of the time. The alarm turns a hang into a failure. */
+static void single_worker_executor_shuts_down(void **state)
+{
+    (void)state;
+    alarm(60);
+    weft_config config;
+    weft_config_init(&config);
+    config.workers = 1;
+    for (int round = 0; round < 50; round++) {
+        weft_executor *executor;
+        assert_int_equal(weft_executor_create(&config, &executor), 0);
+        weft_task *task = weft_executor_submit(executor, weft_coro_new(returns_arg, PV(round)), NULL);
+        assert_non_null(task);
+        void *value = NULL;
+        assert_int_equal(weft_executor_wait(task, &value), 0);
+        assert_int_equal(IV(value), round);
+        weft_task_release(task);
+        weft_executor_free(executor); /* its thread is idle, blocked in the poll */
+    }
+    alarm(0);
+}
+
+/* Regression: with several workers, weft_run's shutdown could end while a
+ * worker thread was still running a callback that queues more work; that
+ * work was then dropped with the loop. Each of these callbacks blocks its
+ * worker for a while after main returned, then queues a last callback. */
+static atomic_int late_callbacks_run;
+
+static int late_callback(void *arg)
+{
+    (void)arg;
+    atomic_fetch_add(&late_callbacks_run, 1);
+    return 0;
+}
+
+static int blocking_callback(void *arg)
+{
+    (void)arg;
+    nanosleep(&(struct timespec){0, 100 * 1000000}, NULL);
+    return weft_call_soon(weft_executor_current(), late_callback, NULL, NULL);
+}
+
+static int schedules_blocking(void *arg, void **result)
+{
+    (void)arg;
+    (void)result;
+    return weft_call_soon(weft_executor_current(), blocking_callback, NULL, NULL);
+}
+
+static int leaves_blocking_callbacks(void *arg, void **result)
+{
+    (void)arg;
+    (void)result;
+    weft_task *tasks[8];
+    for (int i = 0; i < 8; i++)
+        tasks[i] = weft_spawn(schedules_blocking, NULL);
+    for (int i = 0; i < 8; i++) {
+        EXPECT_INT(weft_await(tasks[i], NULL), 0);
+        weft_task_release(tasks[i]);
+    }
+    return 0; /* the blocking callbacks are queued or running now */
+}
+
+static void shutdown_waits_for_busy_workers(void **state)
+{
+    (void)state;
+    alarm(60);
+    weft_config config;
+    weft_config_init(&config);
+    config.workers = 4;
+    for (int round = 0; round < 3; round++) {
+        atomic_store(&late_callbacks_run, 0);
+        assert_int_equal(urun_with(&config, weft_coro_new(leaves_blocking_callbacks, NULL), NULL),
+                         0);
+        assert_int_equal(atomic_load(&late_callbacks_run), 8);
+    }
+    alarm(0);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 2 && strcmp(argv[1], "overflow-child") == 0)
@@ -677,6 +760,8 @@ int main(int argc, char **argv)
         UTEST(shutdown_runs_ready_callbacks),
         UTEST(shutdown_runs_callbacks_in_flight),
         UTEST(two_loops_in_two_threads),
+        UTEST(single_worker_executor_shuts_down),
+        UTEST(shutdown_waits_for_busy_workers),
     };
     return URUN_GROUPS("test_run", tests);
 }
