@@ -130,7 +130,7 @@ weft_callback_entry *weft_compose_entry_new(weft_executor *executor, weft_done_f
 
 void weft_compose_entry_add(weft_task *task, weft_callback_entry *entry)
 {
-    if (!weft_future_add(&task->future, entry)) {
+    if (!weft_future_add(&task->future, &entry->link)) {
         entry->task = weft_task_retain(task);
         weft_callback_entry_schedule(entry);
     }
@@ -186,6 +186,7 @@ weft_handle *weft_compose_timer(weft_executor *executor, int64_t when_ns, weft_c
 weft_waiter *weft_waiter_new(weft_executor *executor)
 {
     weft_waiter *waiter = weft_malloc(sizeof(*waiter));
+    (void)executor; /* kept for callers: futures no longer record their executor */
     if (waiter == NULL) {
         weft_error_set(WEFT_ENOMEM, "out of memory for a waiter");
         return NULL;
