@@ -182,7 +182,11 @@ void weft_executor_poll(weft_executor *executor, weft_worker *worker, bool wait,
     if (!wait && atomic_load_explicit(&executor->inject_pending, memory_order_acquire) == 0)
         return;
     pthread_mutex_lock(&executor->lock);
-    if (wait && executor->inject_count == 0) {
+    /* stop_workers is read under the lock that weft_executor_stop_threads
+     * takes to broadcast after setting it: either this read sees the stop,
+     * or the broadcast comes after this thread is waiting. */
+    if (wait && executor->inject_count == 0 &&
+        !atomic_load_explicit(&executor->stop_workers, memory_order_acquire)) {
         if (timeout_ns < 0) {
             pthread_cond_wait(&executor->work_available, &executor->lock);
         } else {
@@ -358,6 +362,11 @@ void weft_executor_stop_threads(weft_executor *executor)
 {
     atomic_store_explicit(&executor->stop_workers, true, memory_order_release);
     weft_executor_wake_all(executor);
+    /* A single loop waits for outside work on work_available, not on its
+     * park signal (see weft_executor_poll). */
+    pthread_mutex_lock(&executor->lock);
+    pthread_cond_broadcast(&executor->work_available);
+    pthread_mutex_unlock(&executor->lock);
     for (unsigned i = 0; i < executor->worker_count; i++) {
         weft_worker *worker = &executor->workers[i];
         if (worker->has_thread) {
