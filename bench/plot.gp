@@ -9,6 +9,9 @@ set terminal pngcairo size 1400,1000 font "sans,10"
 set output output
 set datafile missing "?"
 set key autotitle columnheader
+# One colour per system in both parts: weft serial libgomp libomp tbb asyncio.
+colors = "#9400d3 #009e73 #56b4e9 #e69f00 #d55e00 #0072b2"
+parallel_colors = "#9400d3 #56b4e9 #e69f00 #d55e00"
 set multiplot
 
 # Top: ns per task on one worker, per workload and system (log scale).
@@ -24,7 +27,7 @@ set ylabel "ns per task"
 set grid ytics
 set key outside right top vertical
 set xtics nomirror rotate by -20
-plot for [column=2:7] datadir."/ns1.dat" using column:xtic(1)
+plot for [column=2:7] datadir."/ns1.dat" using column:xtic(1) lc rgb word(colors, column-1)
 
 # Bottom: speedup against workers, one panel per parallel workload.
 unset logscale y
@@ -41,7 +44,7 @@ do for [i=1:4] {
     set origin (i-1)*0.25, 0
     set size 0.25, 0.5
     set title word(workloads, i)
-    plot for [column=2:5] datadir."/speedup-".word(workloads, i).".dat" using 1:column, \
+    plot for [column=2:5] datadir."/speedup-".word(workloads, i).".dat" using 1:column lc rgb word(parallel_colors, column-1), \
          x title "ideal" with lines dashtype 2 lc rgb "gray"
 }
 unset multiplot

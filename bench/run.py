@@ -14,6 +14,7 @@ result or a crash is reported loudly and makes the driver exit 1 at the end.
 
   run.py [--quick] --bindir DIR --results DIR [--python python3]
   run.py --update-readme README.md --results DIR   (copies the latest table)
+  run.py --replot --results DIR                      (redraws latest.png)
 """
 
 import argparse
@@ -25,12 +26,14 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 
 WORKLOADS = ["fib-forkjoin", "fib-asyncio", "flat", "skynet", "yield-pingpong", "wakeup", "memory"]
 SYSTEMS = ["weft", "serial", "libgomp", "libomp", "tbb", "asyncio"]
 PARALLEL = ["fib-forkjoin", "fib-asyncio", "flat", "skynet"]
 HEADER = "workload,system,workers,tasks,seconds,ns_per_task,peak_rss_kib"
 RUN_TIMEOUT_S = 900
+QUICK_REPEAT_LIMIT_S = 1.0
 README_BEGIN = "<!-- bench-results:begin -->"
 README_END = "<!-- bench-results:end -->"
 
@@ -151,7 +154,8 @@ def run_one(command, workload, workers, quick_asyncio):
     if quick_asyncio:
         argv.append("small")
     try:
-        result = subprocess.run(argv, capture_output=True, text=True, timeout=RUN_TIMEOUT_S)
+        result = subprocess.run(argv, capture_output=True, text=True, timeout=RUN_TIMEOUT_S,
+                                stdin=subprocess.DEVNULL)
     except subprocess.TimeoutExpired:
         return None, "timed out after %d s: %s" % (RUN_TIMEOUT_S, " ".join(argv))
     if result.returncode == 2:
@@ -245,7 +249,8 @@ def targets(medians, cores):
     ns_target("fib-forkjoin, 1 worker: <= 15 ns/task", "fib-forkjoin", 15)
     speedup_target("fib-forkjoin, 2 workers: >= 1.85x faster than 1", "fib-forkjoin")
     ns_target("fib-asyncio, 1 worker: <= 30 ns/task", "fib-asyncio", 30)
-    speedup_target("fib-asyncio, 2 workers: >= 1.85x faster than 1", "fib-asyncio")
+    speedup_target("fib-asyncio, 2 workers: >= 1.85x faster than 1 (default order: FIFO on 1, LIFO on 2)",
+                   "fib-asyncio")
     ns_target("flat, 1 worker: <= 50 ns/task", "flat", 50)
     m = get("flat")
     per_task = m["peak"] * 1024 / m["tasks"] if m else None
@@ -261,7 +266,7 @@ def targets(medians, cores):
                if ("wakeup", "weft", w) in medians]
     worst = max(wakeups, key=lambda item: item[1]["ns"]) if wakeups else None
     results.append(("wakeup p50 <= 15 us (every worker count)",
-                    "worst %s (%d workers)" % (format_ns(worst[1]["ns"]), worst[0]) if worst else "not run",
+                    "worst %s (on %d of %s workers)" % (format_ns(worst[1]["ns"]), worst[0], "/".join(str(w) for w, _ in wakeups)) if worst else "not run",
                     worst[1]["ns"] <= 15000 if worst else None))
     m = get("memory")
     per_task = m["peak"] * 1024 / m["tasks"] if m else None
@@ -280,19 +285,24 @@ def targets(medians, cores):
 
 
 def write_markdown(path, medians, args, machine, counts, missing, failures, reps, asyncio_reps,
-                   started, finished, loads):
+                   started, finished, loads, wall):
     systems = [s for s in SYSTEMS if any(k[1] == s for k in medians)]
     lines = ["# weft benchmark results", ""]
-    lines.append("%s run (`make bench%s`), %s to %s UTC; medians of %d repetitions "
-                 "(asyncio: %d), each a fresh process; worker counts %s." % (
+    lines.append("%s run (`make bench%s`), %s to %s UTC (%.0f s); medians of %d repetitions "
+                 "(asyncio: %d)%s, each a fresh process; worker counts %s." % (
                      "Quick" if args.quick else "Full", " BENCH_QUICK=1" if args.quick else "",
-                     started, finished, reps, asyncio_reps, ", ".join(map(str, counts))))
+                     started, finished, wall, reps, asyncio_reps,
+                     "; in quick mode a configuration whose first run took over %.0f s runs once"
+                     % QUICK_REPEAT_LIMIT_S if args.quick else "",
+                     ", ".join(map(str, counts))))
     lines += ["", README_BEGIN, "", "Machine: " + "; ".join(
         "%s: %s" % (k, v) for k, v in machine.items()) + ".",
         "Load average (1 min) at start %s, at end %s: other work was sharing the cores, "
-        "so figures are noisy." % loads if max(map(float, loads)) > 0.5 else
+        "so figures are noisy." % loads if float(loads[0]) > 0.5 else
         "Load average (1 min) at start %s, at end %s." % loads, ""]
-    lines.append("ns per task, median (speedup over the same system on 1 worker):")
+    lines.append("ns per task, median (for fib, flat and skynet on several workers: speedup over the "
+                 "same system on 1 worker). yield-pingpong: per hand-over (serial: weft's raw context "
+                 "switch); wakeup: p50 latency; memory: creating the sleepers until all are suspended.")
     lines.append("")
     lines.append("| workload | workers | " + " | ".join(systems) + " |")
     lines.append("|---|---:|" + "---:|" * len(systems))
@@ -306,7 +316,7 @@ def write_markdown(path, medians, args, machine, counts, missing, failures, reps
                     cells.append("")
                     continue
                 cell = format_ns(m["ns"])
-                s = speedup(medians, workload, system, workers) if workers > 1 else None
+                s = speedup(medians, workload, system, workers) if workers > 1 and workload in PARALLEL else None
                 if s:
                     cell += " (%.2fx)" % s
                 cells.append(cell)
@@ -429,14 +439,32 @@ def update_readme(readme, results):
     log("bench: %s updated from %s" % (readme, os.path.join(results, "latest.md")))
 
 
+def replot(results):
+    """Redraws latest.png from latest.csv (after editing plot.gp)."""
+    medians = {}
+    with open(os.path.join(results, "latest.csv")) as table:
+        next(table)
+        for line in table:
+            workload, system, workers, tasks, seconds, ns, peak = line.strip().split(",")
+            medians[(workload, system, int(workers))] = {
+                "tasks": int(tasks), "seconds": float(seconds), "ns": float(ns), "peak": int(peak)}
+    write_chart(results, medians, sorted({key[2] for key in medians}))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="fewer repetitions and worker counts")
+    parser.add_argument("--quick", action="store_true",
+                        help="1 worker and all cores, 3 repetitions of the runs under %.0f s (1 of the others), "
+                        "asyncio once at reduced sizes" % QUICK_REPEAT_LIMIT_S)
     parser.add_argument("--bindir", default="bench", help="where the bench_* programs were built")
     parser.add_argument("--results", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "results"))
     parser.add_argument("--python", default="python3", help="the interpreter for the asyncio peer")
     parser.add_argument("--update-readme", metavar="README", help="copy latest.md's table into README and stop")
+    parser.add_argument("--replot", action="store_true", help="redraw latest.png from latest.csv and stop")
     args = parser.parse_args()
+    if args.replot:
+        replot(args.results)
+        return 0
     if args.update_readme:
         update_readme(args.update_readme, args.results)
         return 0
@@ -473,8 +501,15 @@ def main():
     log("bench: %s mode, %d runs, worker counts %s, %d repetitions (asyncio %d)" % (
         "quick" if args.quick else "full", len(plan), counts, reps, asyncio_reps))
     raw, failures = [], []
+    first_wall = {}  # (workload, system, workers) -> wall seconds of its first run
+    wall_start = time.monotonic()
     for index, (rep, workload, system, workers) in enumerate(plan, 1):
+        key = (workload, system, workers)
+        if args.quick and rep > 0 and first_wall.get(key, 0) > QUICK_REPEAT_LIMIT_S:
+            continue  # quick mode repeats only the runs that are cheap to repeat
+        run_start = time.monotonic()
         rows, error = run_one(commands[system], workload, workers, args.quick and system == "asyncio")
+        first_wall.setdefault(key, time.monotonic() - run_start)
         if error:
             failures.append(error)
             log("bench: FAILED %s %s on %d workers:\n%s" % (workload, system, workers, error))
@@ -484,6 +519,7 @@ def main():
             log("[%d/%d] rep %d %-14s %-8s %2d workers %12s/task" % (
                 index, len(plan), rep + 1, row["workload"], row["system"], row["workers"],
                 format_ns(row["seconds"] * 1e9 / row["tasks"])))
+    wall = time.monotonic() - wall_start
     finished = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M")
     load_end = open("/proc/loadavg").read().split()[0] if os.path.exists("/proc/loadavg") else "?"
 
@@ -491,7 +527,7 @@ def main():
     write_csv(os.path.join(args.results, "latest.csv"), medians)
     write_raw(os.path.join(args.results, "latest-raw.csv"), raw)
     write_markdown(os.path.join(args.results, "latest.md"), medians, args, machine, counts, missing,
-                   failures, reps, asyncio_reps, started, finished, (load_start, load_end))
+                   failures, reps, asyncio_reps, started, finished, (load_start, load_end), wall)
     write_chart(args.results, medians, counts)
     log("bench: results in %s/latest.csv, latest.md, latest.png (all repetitions: latest-raw.csv)" %
         args.results)
