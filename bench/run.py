@@ -391,6 +391,9 @@ def write_markdown(path, medians, args, machine, counts, missing, failures, reps
 
 
 def write_chart(results, medians, counts):
+    if not medians:
+        log("bench: nothing measured: no chart")
+        return
     gnuplot = shutil.which("gnuplot")
     if not gnuplot:
         log("bench: gnuplot not found: no chart (Debian: apt-get install gnuplot-nox)")
