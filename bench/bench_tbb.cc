@@ -132,7 +132,7 @@ int main(int argc, char **argv)
 
     tbb::global_control parallelism(tbb::global_control::max_allowed_parallelism, workers);
     tbb::task_arena arena((int)workers);
-    std::vector<long> slots(kind == 3 ? BENCH_FLAT_TASKS : 0, 0); // resident before the baseline
+    std::vector<long> slots(kind == 3 ? BENCH_FLAT_TASKS : 0, -1); // resident before the baseline
     arena.execute([] { fib_asyncio(16); });                         // workers join the arena
 
     long base = bench_memory_begin();

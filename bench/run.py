@@ -375,8 +375,9 @@ def write_markdown(path, medians, args, machine, counts, missing, failures, reps
               "- peak_rss_kib for every other row is the same measure over the whole workload; for flat on "
               "1 worker no task starts before the creator awaits, so it is the cost of created, not "
               "started tasks (the array of handles is allocated and touched before the baseline). "
-              "libgomp and libomp run tasks at once when too many are queued, so their flat rows "
-              "do not hold 10^6 pending tasks.",
+              "libgomp runs every task at once (undeferred) in a team of one thread, and libgomp and "
+              "libomp both do when too many are queued, so their flat rows do not hold 10^6 pending "
+              "tasks.",
               ]
     if args.quick:
         lines.append("- Quick mode: asyncio runs reduced sizes (fib(25), 100,000 flat tasks, a 10^5-leaf "
