@@ -438,6 +438,24 @@ static bool in_cancel_chain(const weft_task *task)
     return cancel_depth == CANCEL_CHAIN_MAX; /* deeper than that: stop */
 }
 
+/* The cycle came back to task, but task registered no wake-up on awaited:
+ * it is running awaited inline (LIFO mode), so it cannot stop waiting on
+ * its own. The task that can is awaited, if it waits on task: it takes the
+ * cancel instead, and its end ends task's inline await. */
+static void break_inline_cycle(weft_task *task, weft_task *awaited, const char *msg)
+{
+    weft_spinlock_lock(&awaited->future.lock);
+    bool waits_on_task = awaited->waiting_on == &task->future;
+    if (waits_on_task) {
+        awaited->must_cancel = true;
+        weft_free(awaited->cancel_message);
+        awaited->cancel_message = weft_strdup(msg);
+    }
+    weft_spinlock_unlock(&awaited->future.lock);
+    if (waits_on_task && weft_future_remove_link(&task->future, &awaited->wakeup))
+        weft_task_wake(awaited);
+}
+
 int weft_task_request_cancel(weft_task *task, const char *msg)
 {
     weft_future *future = &task->future;
@@ -496,9 +514,13 @@ int weft_task_request_cancel(weft_task *task, const char *msg)
      * RecursionError): the request came back to this task, so it stops
      * waiting and takes the cancel at its next step, which unwinds the
      * cycle. Only if its wake-up is still registered, i.e. not queued. */
-    if (cycle && (awaited != NULL || canceller != NULL) &&
-        weft_future_remove_link(awaited != NULL ? &awaited->future : waiting_on, &task->wakeup))
-        weft_task_wake(task);
+    if (cycle && (awaited != NULL || canceller != NULL)) {
+        if (weft_future_remove_link(awaited != NULL ? &awaited->future : waiting_on,
+                                    &task->wakeup))
+            weft_task_wake(task);
+        else if (awaited != NULL)
+            break_inline_cycle(task, awaited, msg);
+    }
     weft_task_release(awaited);
     if (canceller != NULL)
         canceller->release(canceller_arg);

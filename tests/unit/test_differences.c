@@ -214,7 +214,8 @@ int main(void)
                          "timer order by (deadline, scheduling order) on one loop"),
         UTEST(cancel_message_kept_on_every_retrieval),
         UTEST(cancel_message_kept_for_late_retrievals),
-        UTEST(task_numbers_continue_across_runs),
+        UTEST_ONE_WORKER(task_numbers_continue_across_runs,
+                         "consecutive numbers: LIFO order numbers in per-worker blocks"),
     };
     return URUN_GROUPS("test_differences", tests);
 }

@@ -733,32 +733,6 @@ static void shutdown_waits_for_busy_workers(void **state)
         assert_int_equal(urun_with(&config, weft_coro_new(leaves_blocking_callbacks, NULL), NULL),
                          0);
         assert_int_equal(atomic_load(&late_callbacks_run), 8);
-/* An explicit executor with one worker thread, idle after its work, shuts
- * down: its loop waits for outside work on the executor's condition, which
- * the shutdown must signal too (it used to wait there for ever). The alarm
- * turns a hang into a failure. */
-static void explicit_executor_shutdown_when_idle(void **state)
-{
-    (void)state;
-    alarm(60);
-    for (unsigned workers = 1; workers <= 2; workers++) {
-        for (int round = 0; round < 20; round++) {
-            weft_config config;
-            weft_config_init(&config);
-            config.workers = workers;
-            weft_executor *executor = NULL;
-            assert_int_equal(weft_executor_create(&config, &executor), 0);
-            body_ran = 0;
-            weft_task *task = weft_executor_submit(executor, weft_coro_new(marks, NULL), NULL);
-            assert_non_null(task);
-            assert_int_equal(weft_executor_wait(task, NULL), 0);
-            weft_task_release(task);
-            assert_int_equal(body_ran, 1);
-            if (round % 2 == 1)
-                usleep(2000); /* let the worker settle into its wait */
-            assert_int_equal(weft_executor_shutdown(executor), 0);
-            weft_executor_free(executor);
-        }
     }
     alarm(0);
 }
@@ -788,7 +762,6 @@ int main(int argc, char **argv)
         UTEST(two_loops_in_two_threads),
         UTEST(single_worker_executor_shuts_down),
         UTEST(shutdown_waits_for_busy_workers),
-        UTEST(explicit_executor_shutdown_when_idle),
     };
     return URUN_GROUPS("test_run", tests);
 }
