@@ -8,7 +8,7 @@
 # clang -> libomp, g++ -> oneTBB). A peer that does not build is reported
 # and skipped by the driver, never an error. Override the compilers with
 # make bench BENCH_GCC=... BENCH_CLANG=... BENCH_CXX=... BENCH_PYTHON3=...
-EXTRA_PROGRAMS = bench/bench_weft bench/bench_serial bench/bench_memory
+EXTRA_PROGRAMS = bench/bench_weft bench/bench_serial bench/bench_memory bench/bench_queue
 bench_bench_weft_SOURCES = bench/bench_weft.c bench/bench.h
 bench_bench_weft_CFLAGS = $(AM_CFLAGS) -O2
 # The in-tree static library: no libtool wrapper script, no PLT calls.
@@ -19,6 +19,10 @@ bench_bench_serial_LDADD =
 # Peak memory of a task created but not started (weft only).
 bench_bench_memory_SOURCES = bench/bench_memory.c
 bench_bench_memory_CFLAGS = $(AM_CFLAGS) -O2
+# Queue throughput across workers beside a pthread mutex+condvar queue.
+bench_bench_queue_SOURCES = bench/bench_queue.c
+bench_bench_queue_CFLAGS = $(AM_CFLAGS) -O2
+bench_bench_queue_LDADD = libweft.la -lpthread
 
 BENCH_GCC = gcc
 BENCH_CLANG = clang
@@ -26,7 +30,7 @@ BENCH_CXX = g++
 BENCH_PYTHON3 = python3
 BENCH_PEER_FLAGS = -O2 -D_GNU_SOURCE -I$(top_srcdir)/bench
 BENCH_PEERS = bench/bench_libgomp bench/bench_libomp bench/bench_tbb
-CLEANFILES += bench/bench_weft bench/bench_serial bench/bench_memory $(BENCH_PEERS) bench/*.build-log
+CLEANFILES += bench/bench_weft bench/bench_serial bench/bench_memory bench/bench_queue $(BENCH_PEERS) bench/*.build-log
 EXTRA_DIST += bench/bench.h bench/bench_omp.c bench/bench_tbb.cc bench/bench_asyncio.py \
 	bench/run.py bench/plot.gp
 
@@ -51,8 +55,9 @@ bench/bench_tbb: $(srcdir)/bench/bench_tbb.cc $(srcdir)/bench/bench.h
 		echo "  BENCH    $@ ($(BENCH_CXX), oneTBB)"; \
 	else rm -f $@; echo "bench: tbb peer not built (see bench/bench_tbb.build-log; Debian: libtbb-dev)"; fi
 
-bench: bench/bench_weft$(EXEEXT) bench/bench_serial$(EXEEXT) bench/bench_memory$(EXEEXT) $(BENCH_PEERS)
+bench: bench/bench_weft$(EXEEXT) bench/bench_serial$(EXEEXT) bench/bench_memory$(EXEEXT) bench/bench_queue$(EXEEXT) $(BENCH_PEERS)
 	bench/bench_memory$(EXEEXT)
+	bench/bench_queue$(EXEEXT)
 	@case "$(BENCH_QUICK)" in ""|0|no) quick= ;; *) quick=--quick ;; esac; \
 	$(BENCH_PYTHON3) $(srcdir)/bench/run.py $$quick --bindir bench \
 		--results $(srcdir)/bench/results --python $(BENCH_PYTHON3)

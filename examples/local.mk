@@ -84,8 +84,8 @@ EXTRA_DIST += \
 # what weft is for: the parallel mergesort on 1 worker and on every core.
 demo: all
 	bash $(srcdir)/examples/run-demo $(top_builddir)
-	@echo "== pipeline =="
-	$(top_builddir)/examples/pipeline$(EXEEXT)
+	@for name in $(WEFT_COMPOSE_EXAMPLES) pipeline; do \
+	  echo "== $$name =="; $(top_builddir)/examples/$$name$(EXEEXT) || exit 1; done
 	@echo "== mergesort =="
 	$(top_builddir)/examples/mergesort$(EXEEXT)
 
