@@ -166,8 +166,7 @@ static int await_coro_main(void *arg, void **result)
     weft_tasks_release(tasks, after);
     EXPECT_INT(after, before);
     weft_task *next = weft_spawn(returns_arg, PV(0));
-    if (uworkers == 1) /* LIFO order numbers in per-worker blocks */
-        EXPECT_INT(utask_number(next), number + 1);
+    EXPECT_NUMBER(next, number, 1);
     weft_task_release(next);
 
     EXPECT_INT(weft_await_coro(NULL, &r), WEFT_ENOTCORO);

@@ -629,7 +629,7 @@ static int submit_main(void *arg, void **result)
     EXPECT_STR(weft_task_get_name(t), "submitted");
     EXPECT_PTR(weft_task_get_coro(t), coro);
     weft_task *u = weft_executor_submit(loop(), weft_coro_new(returns_arg, PV(5)), NULL);
-    EXPECT_INT(utask_number(u), n + 1);
+    EXPECT_NUMBER(u, n, 1);
     void *r = NULL;
     EXPECT_INT(weft_await(t, &r), 0);
     EXPECT_PTR(r, PV(4));

@@ -492,6 +492,17 @@ UHELPER long utask_number(weft_task *task)
     return strtol(name + 5, NULL, 10);
 }
 
+/* task's Task-N number is base + offset: exactly with one worker (FIFO
+ * order numbers one at a time, as asyncio does); with several, LIFO order
+ * takes numbers in per-worker blocks, so only a valid number is required. */
+#define EXPECT_NUMBER(task, base, offset)                                                          \
+    do {                                                                                           \
+        if (uworkers == 1)                                                                         \
+            EXPECT_INT(utask_number(task), (base) + (offset));                                     \
+        else                                                                                       \
+            EXPECT(utask_number(task) >= 1);                                                       \
+    } while (0)
+
 /* Seconds on CLOCK_MONOTONIC. */
 UHELPER double unow(void)
 {
