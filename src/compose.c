@@ -183,10 +183,9 @@ weft_handle *weft_compose_timer(weft_executor *executor, int64_t when_ns, weft_c
 /* Waiters                                                            */
 /* ------------------------------------------------------------------ */
 
-weft_waiter *weft_waiter_new(weft_executor *executor)
+weft_waiter *weft_waiter_new(void)
 {
     weft_waiter *waiter = weft_malloc(sizeof(*waiter));
-    (void)executor; /* kept for callers: futures no longer record their executor */
     if (waiter == NULL) {
         weft_error_set(WEFT_ENOMEM, "out of memory for a waiter");
         return NULL;
@@ -240,7 +239,7 @@ int weft_compose_await(weft_task *self, weft_future *future, void **result)
 
 int weft_compose_cancel_and_wait(weft_task *self, weft_task *task)
 {
-    weft_waiter *waiter = weft_waiter_new(self->executor);
+    weft_waiter *waiter = weft_waiter_new();
     if (waiter == NULL)
         return WEFT_ENOMEM;
     weft_callback_entry *entry =

@@ -86,7 +86,7 @@ typedef struct weft_waiter {
 } weft_waiter;
 
 /* NULL with WEFT_ENOMEM recorded. One reference. */
-weft_waiter *weft_waiter_new(weft_executor *executor);
+weft_waiter *weft_waiter_new(void);
 weft_waiter *weft_waiter_retain(weft_waiter *waiter);
 void weft_waiter_release(weft_waiter *waiter);
 /* _release_waiter: completes the future with None unless it is done. */

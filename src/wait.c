@@ -74,7 +74,7 @@ int weft_wait(weft_task *const *tasks, size_t count, double timeout, weft_wait_w
     weft_task **unique = weft_malloc(count * sizeof(*unique));
     weft_callback_entry **entries = weft_calloc(count, sizeof(*entries));
     wait_state *state = weft_calloc(1, sizeof(*state));
-    weft_waiter *waiter = weft_waiter_new(self->executor);
+    weft_waiter *waiter = weft_waiter_new();
     size_t unique_count = unique != NULL ? weft_compose_unique(tasks, count, unique) : SIZE_MAX;
     bool ok = entries != NULL && state != NULL && waiter != NULL && unique_count != SIZE_MAX;
     for (size_t i = 0; ok && i < unique_count; i++) {
