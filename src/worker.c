@@ -158,7 +158,11 @@ void weft_runnable_discard(weft_runnable *runnable)
 {
     switch (runnable->kind) {
     case WEFT_RUNNABLE_TASK_STEP:
-        break; /* never at close: shutdown runs every task to completion */
+        /* Shutdown runs every task to completion, so only stale entries
+         * are left at close (their claim's reference). */
+        if (weft_task_entry_is_stale((weft_task *)runnable))
+            weft_task_release((weft_task *)runnable);
+        break;
     case WEFT_RUNNABLE_HANDLE:
         weft_handle_release((weft_handle *)runnable);
         break;
@@ -174,6 +178,7 @@ void weft_runnable_discard(weft_runnable *runnable)
 void weft_worker_requeue_yielded(weft_worker *worker, weft_task *task)
 {
     if (worker->executor->config.order != WEFT_ORDER_LIFO) {
+        atomic_store_explicit(&task->state, WEFT_TASK_SCHEDULED, memory_order_release);
         weft_schedule(worker->executor, &task->runnable);
         return;
     }
@@ -194,6 +199,7 @@ static void release_yielded(weft_worker *worker)
     worker->yielded_head = worker->yielded_tail = NULL;
     while (task != NULL) {
         weft_task *next = task->yield_next;
+        atomic_store_explicit(&task->state, WEFT_TASK_SCHEDULED, memory_order_release);
         weft_schedule(worker->executor, &task->runnable);
         task = next;
     }
