@@ -146,7 +146,7 @@ static void free_with_tasks_blocked(void **state)
 enum { BY_YIELD, BY_SLEEP, BY_EVENT };
 static _Atomic int cancels_ignored;
 static weft_task *stubborn;
-static weft_event *kept_event;
+static weft_event *volatile kept_event; /* read by LeakSanitizer only */
 
 /* Catches every cancel and goes on: yielding, sleeping or waiting on an
  * event that nobody sets. */
