@@ -535,7 +535,14 @@ typedef struct weft_config {
     bool guard_pages;        /* a PROT_NONE page under every stack */
     weft_exception_handler exception_handler; /* NULL = the default (stderr) */
     void *exception_handler_arg;
+    double shutdown_grace;   /* seconds a shutdown waits for cancelled tasks
+                              * to finish before abandoning them (see
+                              * weft_executor_shutdown); 0 = the default,
+                              * WEFT_SHUTDOWN_GRACE_DEFAULT; WEFT_NO_TIMEOUT
+                              * waits for ever, as asyncio does */
 } weft_config;
+
+#define WEFT_SHUTDOWN_GRACE_DEFAULT 10.0
 
 /* Fills config with the defaults. Thread: any. */
 void weft_config_init(weft_config *config);
@@ -546,7 +553,11 @@ void weft_config_init(weft_config *config);
  * outcome as weft_await would (message in weft_last_error_message()).
  * Takes over main (also on failure, except for WEFT_ERUNNING). Errors:
  * WEFT_ENOTCORO (NULL), WEFT_ERUNNING (called from a running loop),
- * WEFT_EREUSED, WEFT_ENOMEM, WEFT_ESYSTEM. Thread: any non-worker thread. */
+ * WEFT_EREUSED, WEFT_ENOMEM, WEFT_ESYSTEM, WEFT_EINVAL (a bad config).
+ * The shutdown follows weft_executor_shutdown's rule: tasks still pending
+ * config->shutdown_grace seconds after they were cancelled are abandoned and
+ * reported; weft_run then returns main's error if main failed, else
+ * WEFT_ETIMEDOUT (*result is not set). Thread: any non-worker thread. */
 int weft_run(weft_coro *main, void **result);
 /* The same with settings. weft_run(main, r) is weft_run_with(NULL, main, r)
  * and always uses one worker: asyncio's semantics. With a config the calling
@@ -570,13 +581,33 @@ int weft_executor_create(const weft_config *config, weft_executor **executor);
 int weft_executor_wait(weft_task *task, void **result);
 
 /* Stops taking new work (submissions then fail with WEFT_ESHUTDOWN),
- * cancels the tasks still pending, runs them to completion, then stops and
- * joins the worker threads. Idempotent. Returns 0 or WEFT_EINVAL.
+ * cancels the tasks still pending (once each, as asyncio does; tasks they
+ * create meanwhile are cancelled in turn), runs them to completion, then
+ * stops and joins the worker threads. Idempotent: a second call returns 0.
+ *
+ * Shutdown never waits for ever on a task that ignores cancellation (one
+ * that catches WEFT_ECANCELLED and keeps waiting, sleeping or yielding):
+ * the tasks still pending config.shutdown_grace seconds after the shutdown
+ * began are abandoned. Each is reported through the exception handler
+ * ("task abandoned at shutdown", WEFT_ETIMEDOUT), is never resumed again,
+ * and stays readable (not done) through the references held on it. Since C
+ * frames cannot be unwound, the stacks they sit on and the executor's memory
+ * are then deliberately never freed. The one case weft cannot bound is a
+ * task that never suspends: its worker thread cannot be joined.
+ *
+ * Returns 0, WEFT_ETIMEDOUT (tasks were abandoned), WEFT_EINVAL (NULL, an
+ * executor already freed or made by weft_run), WEFT_ERUNNING (on a worker).
  * Thread: any non-worker thread. */
 int weft_executor_shutdown(weft_executor *executor);
 
 /* Shuts down if needed, then drops the caller's hold on executor. Tasks
  * still referenced stay readable; the memory goes with the last of them.
+ * weft keeps a list of live executors, so a call given an executor that was
+ * freed (a second free, a submit after free) is refused with WEFT_EINVAL
+ * instead of reading freed memory; an executor created later at the same
+ * address is indistinguishable, so do not rely on this. NULL is ignored;
+ * on a worker thread it does nothing (last error WEFT_ERUNNING); the last
+ * error is WEFT_ETIMEDOUT when the shutdown abandoned tasks.
  * Thread: any non-worker thread. */
 void weft_executor_free(weft_executor *executor);
 
@@ -588,11 +619,14 @@ typedef struct weft_executor_stats {
     uint64_t parks;       /* times a worker went to sleep for lack of work */
     uint64_t wakeups;     /* times a parked worker was woken for new work */
 } weft_executor_stats;
-/* Fills *stats. Returns 0 or WEFT_EINVAL. Thread: any. */
+/* Fills *stats. Returns 0 or WEFT_EINVAL (NULL, a freed executor).
+ * Thread: any. */
 int weft_executor_get_stats(const weft_executor *executor, weft_executor_stats *stats);
 
 /* Wraps coro in a task of executor, like loop.create_task(coro, name=name)
- * or asyncio.ensure_future: the same rules and errors as weft_task_create.
+ * or asyncio.ensure_future: the same rules and errors as weft_task_create,
+ * plus WEFT_EINVAL for a NULL or freed executor (checked before coro, which
+ * then stays the caller's) and WEFT_ESHUTDOWN once shutdown has begun.
  * From another thread the task goes through the executor's inject queue and
  * wakes a sleeping loop (like call_soon_threadsafe); the caller may poll
  * weft_task_done and read weft_task_result from that thread. Thread: any. */
