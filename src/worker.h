@@ -40,8 +40,10 @@ typedef struct weft_worker {
     bool stopping;          /* loop.stop(): finish this iteration, then return */
     /* Owner-only caches (worker_cache.c): recycled task memory and a batch
      * of references to the executor for the tasks created here. */
-    void *free_tasks;
+    void *free_tasks; /* recycled task slots (worker_cache.c) */
     unsigned free_task_count;
+    struct weft_task_block *carving; /* the block new task slots come from */
+    unsigned carved;                 /* slots of it handed out so far */
     unsigned cached_references;
     uint64_t next_number, end_number; /* a block of Task-N numbers (task.c) */
 
