@@ -182,12 +182,18 @@ static void task_finish(weft_task *task, int code, void *value)
 {
     weft_future_state state = WEFT_FUTURE_FINISHED;
     char *message = NULL;
-    weft_spinlock_lock(&task->future.lock);
-    bool must_cancel = task->must_cancel;
-    task->must_cancel = false;
-    char *cancel_message = task->cancel_message;
-    task->cancel_message = NULL;
-    weft_spinlock_unlock(&task->future.lock);
+    /* Usually no cancel is pending: the lock is taken only when one may be
+     * (the message of an earlier, delivered cancel goes at release). */
+    bool must_cancel = false;
+    char *cancel_message = NULL;
+    if (atomic_load_explicit(&task->must_cancel, memory_order_relaxed)) {
+        weft_spinlock_lock(&task->future.lock);
+        must_cancel = atomic_load_explicit(&task->must_cancel, memory_order_relaxed);
+        atomic_store_explicit(&task->must_cancel, false, memory_order_relaxed);
+        cancel_message = task->cancel_message;
+        task->cancel_message = NULL;
+        weft_spinlock_unlock(&task->future.lock);
+    }
 
     if (code == 0 && must_cancel) {
         /* Cancelled during its last step and returned without awaiting:
@@ -217,9 +223,12 @@ static void task_finish(weft_task *task, int code, void *value)
 /* S3: a pending cancel replaces whatever this step would deliver. */
 static void deliver_pending_cancel(weft_task *task)
 {
+    /* The look without the lock: see must_cancel in task.h. */
+    if (!atomic_load_explicit(&task->must_cancel, memory_order_relaxed))
+        return;
     weft_spinlock_lock(&task->future.lock);
-    if (task->must_cancel) {
-        task->must_cancel = false;
+    if (atomic_load_explicit(&task->must_cancel, memory_order_relaxed)) {
+        atomic_store_explicit(&task->must_cancel, false, memory_order_relaxed);
         weft_free(task->step_message);
         task->step_error = WEFT_ECANCELLED;
         task->step_message = weft_strdup(task->cancel_message);
@@ -411,7 +420,7 @@ bool weft_task_run_inline(weft_task *self, weft_task *task)
     /* self waits on task from here, so a cancel of self reaches task (S8);
      * a cancel already pending for self takes the usual way (T3). */
     weft_spinlock_lock(&self->future.lock);
-    bool must_cancel = self->must_cancel;
+    bool must_cancel = atomic_load_explicit(&self->must_cancel, memory_order_relaxed);
     if (!must_cancel)
         self->waiting_on = &task->future;
     weft_spinlock_unlock(&self->future.lock);
@@ -518,7 +527,7 @@ static void break_inline_cycle(weft_task *task, weft_task *awaited, const char *
     weft_spinlock_lock(&awaited->future.lock);
     bool waits_on_task = awaited->waiting_on == &task->future;
     if (waits_on_task) {
-        awaited->must_cancel = true;
+        atomic_store_explicit(&awaited->must_cancel, true, memory_order_relaxed);
         weft_free(awaited->cancel_message);
         awaited->cancel_message = weft_strdup(msg);
     }
@@ -576,7 +585,7 @@ int weft_task_request_cancel(weft_task *task, const char *msg)
     if (!passed_on) {
         /* S2.4: delivered at the task's next step; the last message wins. */
         weft_spinlock_lock(&future->lock);
-        task->must_cancel = true;
+        atomic_store_explicit(&task->must_cancel, true, memory_order_relaxed);
         weft_free(task->cancel_message);
         task->cancel_message = weft_strdup(msg);
         weft_spinlock_unlock(&future->lock);

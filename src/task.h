@@ -67,7 +67,10 @@ struct weft_task {
      * task that awaited it (LIFO mode), that awaiter's fiber. */
     weft_fiber *stack_fiber;
     bool started;
-    bool must_cancel;     /* cancellation, see below */
+    /* Written under future.lock; atomic so the step's hot path can look
+     * without the lock (a cancel that lands just after the look is
+     * delivered at the next suspension, as one arriving mid-step is). */
+    atomic_bool must_cancel;
     unsigned char intent; /* a weft_task_intent */
     int return_code;      /* what the coroutine returned (intent FINISH) */
     void *return_value;

@@ -138,7 +138,7 @@ static int wait_on(weft_task *self, weft_future *future)
 {
     weft_spinlock_lock(&self->future.lock);
     self->waiting_on = future;
-    bool must_cancel = self->must_cancel;
+    bool must_cancel = atomic_load_explicit(&self->must_cancel, memory_order_relaxed);
     char *message = must_cancel ? weft_strdup(self->cancel_message) : NULL;
     weft_spinlock_unlock(&self->future.lock);
 
@@ -146,7 +146,7 @@ static int wait_on(weft_task *self, weft_future *future)
      * are about to wait on; if that works it is no longer pending here. */
     if (must_cancel && weft_future_cancel_any(future, message)) {
         weft_spinlock_lock(&self->future.lock);
-        self->must_cancel = false;
+        atomic_store_explicit(&self->must_cancel, false, memory_order_relaxed);
         weft_spinlock_unlock(&self->future.lock);
     }
     weft_free(message);
@@ -187,8 +187,8 @@ static int finish_inline_await(weft_task *self, weft_task *task, void **result)
 {
     weft_spinlock_lock(&self->future.lock);
     self->waiting_on = NULL;
-    bool must_cancel = self->must_cancel;
-    self->must_cancel = false;
+    bool must_cancel = atomic_load_explicit(&self->must_cancel, memory_order_relaxed);
+    atomic_store_explicit(&self->must_cancel, false, memory_order_relaxed);
     char *message = must_cancel ? weft_strdup(self->cancel_message) : NULL;
     weft_spinlock_unlock(&self->future.lock);
     if (must_cancel) {
