@@ -3,6 +3,7 @@
  * finishes the tasks left (A3), reports coroutines never awaited, frees
  * everything, and returns main's outcome (A5). */
 #include "alloc.h"
+#include "debug.h"
 #include "error.h"
 #include "executor.h"
 #include "task.h"
@@ -97,6 +98,8 @@ static void cancel_remaining_tasks(weft_executor *executor, weft_worker *worker)
             weft_tasks_release(tasks, count);
             return;
         }
+        if (executor->config.debug)
+            weft_debug_report_pending(executor, tasks, count, "weft_run()");
         for (size_t i = 0; i < count; i++)
             weft_task_request_cancel(tasks[i], NULL);
         while (!all_done(tasks, count))

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "alloc.h"
+#include "debug.h"
 #include "executor.h"
 #include "future.h"
 #include "handle.h"
@@ -59,6 +60,7 @@ int weft_worker_init(weft_worker *worker, weft_executor *executor, unsigned inde
     worker->index = index;
     worker->current_task = NULL;
     worker->stopping = false;
+    worker->slow_step_ns = executor->slow_step_ns;
     weft_spinlock_init(&worker->tasks_lock);
     worker->random_state = 0x9e3779b9u * (index + 1);
     pthread_mutex_init(&worker->park_lock, NULL);
@@ -133,6 +135,15 @@ int weft_worker_add_timer(weft_worker *worker, weft_handle *handle)
 }
 
 void weft_runnable_run(weft_worker *worker, weft_runnable *runnable)
+{
+    /* Debug mode's only hook on the hot path: one predictable branch. */
+    if (__builtin_expect(worker->slow_step_ns != 0, 0))
+        weft_debug_run_timed(worker, runnable);
+    else
+        weft_runnable_dispatch(worker, runnable);
+}
+
+void weft_runnable_dispatch(weft_worker *worker, weft_runnable *runnable)
 {
     WEFT_TSAN_ACQUIRE(runnable);
     switch (runnable->kind) {
