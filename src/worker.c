@@ -134,16 +134,7 @@ int weft_worker_add_timer(weft_worker *worker, weft_handle *handle)
     return weft_timer_heap_push(&worker->timers, handle);
 }
 
-void weft_runnable_run(weft_worker *worker, weft_runnable *runnable)
-{
-    /* Debug mode's only hook on the hot path: one predictable branch. */
-    if (__builtin_expect(worker->slow_step_ns != 0, 0))
-        weft_debug_run_timed(worker, runnable);
-    else
-        weft_runnable_dispatch(worker, runnable);
-}
-
-void weft_runnable_dispatch(weft_worker *worker, weft_runnable *runnable)
+static inline void dispatch(weft_worker *worker, weft_runnable *runnable)
 {
     WEFT_TSAN_ACQUIRE(runnable);
     switch (runnable->kind) {
@@ -163,6 +154,20 @@ void weft_runnable_dispatch(weft_worker *worker, weft_runnable *runnable)
         weft_callback_entry_run((weft_callback_entry *)runnable);
         break;
     }
+}
+
+void weft_runnable_dispatch(weft_worker *worker, weft_runnable *runnable)
+{
+    dispatch(worker, runnable);
+}
+
+void weft_runnable_run(weft_worker *worker, weft_runnable *runnable)
+{
+    /* Debug mode's only hook on the hot path: one predictable branch. */
+    if (__builtin_expect(worker->slow_step_ns != 0, 0))
+        weft_debug_run_timed(worker, runnable);
+    else
+        dispatch(worker, runnable);
 }
 
 void weft_runnable_discard(weft_runnable *runnable)
