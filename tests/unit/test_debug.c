@@ -97,7 +97,9 @@ static const char *site(int line)
 }
 
 /* A debug configuration for urun_with: the group's worker count, the default
- * exception handler (so every report reaches the log handler). */
+ * exception handler (so every report reaches the log handler). Tests of
+ * other warnings pass a slow threshold of 60 s, so that a step preempted
+ * on a loaded machine cannot add a slow-step warning to their counts. */
 static weft_config debug_config(bool debug, double slow)
 {
     weft_config config;
@@ -269,7 +271,6 @@ static void slow_callback_reported(void **state)
              site(line_of_slow_callback));
     assert_logs(1, want);
     assert_logs(0, "quick_callback");
-    assert_logs(1, "Executing"); /* main's steps are quick */
 }
 
 /* WEFT_DEBUG and WEFT_DEBUG_SLOW: weft_run, which takes no config. */
@@ -366,7 +367,7 @@ static void run_reports_forgotten_coroutine(void **state)
     (void)state;
     for (int debug = 0; debug < 2; debug++) {
         logs_reset();
-        weft_config config = debug_config(debug, 0);
+        weft_config config = debug_config(debug, 60);
         assert_int_equal(urun_with(&config, weft_coro_new(leaves_coroutines, NULL), NULL), 0);
         char want[512];
         snprintf(want, sizeof want, "coroutine 'child_body' was never awaited [child_body() at %s]",
@@ -389,7 +390,7 @@ static void executor_shutdown_reports_forgotten_coroutine(void **state)
     (void)state;
     for (int debug = 0; debug < 2; debug++) {
         logs_reset();
-        weft_config config = debug_config(debug, 0);
+        weft_config config = debug_config(debug, 60);
         config.workers = uworkers;
         weft_executor *executor;
         assert_int_equal(weft_executor_create(&config, &executor), 0);
@@ -462,7 +463,7 @@ static void unretrieved_error_has_creation_site(void **state)
     (void)state;
     for (int debug = 0; debug < 2; debug++) {
         logs_reset();
-        weft_config config = debug_config(debug, 0);
+        weft_config config = debug_config(debug, 60);
         assert_int_equal(urun_with(&config, weft_coro_new(fails_twice, NULL), NULL), 0);
         assert_logs(1, "Task exception was never retrieved [<Task finished name='ignored' ",
                     "exception=Error(42, 'boom')", "]: Error: boom");
@@ -514,7 +515,7 @@ static void run_reports_pending_tasks(void **state)
     (void)state;
     for (int debug = 0; debug < 2; debug++) {
         logs_reset();
-        weft_config config = debug_config(debug, 0);
+        weft_config config = debug_config(debug, 60);
         double start = unow();
         assert_int_equal(urun_with(&config, weft_coro_new(leaves_lingerer, NULL), NULL), 0);
         assert_true(unow() - start < 30); /* cancelled, not waited for */
@@ -533,7 +534,7 @@ static void executor_shutdown_reports_pending_tasks(void **state)
     (void)state;
     for (int debug = 0; debug < 2; debug++) {
         logs_reset();
-        weft_config config = debug_config(debug, 0);
+        weft_config config = debug_config(debug, 60);
         config.workers = uworkers;
         weft_executor *executor;
         assert_int_equal(weft_executor_create(&config, &executor), 0);
@@ -595,7 +596,7 @@ static void describe_shows_creation_site(void **state)
     (void)state;
     for (int debug = 0; debug < 2; debug++) {
         logs_reset();
-        weft_config config = debug_config(debug, 0);
+        weft_config config = debug_config(debug, 60);
         assert_int_equal(urun_with(&config, weft_coro_new(describes_itself, PV(debug)), NULL), 0);
         assert_int_equal(capture_calls, 0);
     }
