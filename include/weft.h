@@ -122,7 +122,8 @@ weft_coro *weft_coro_new_named(weft_fn fn, void *arg, const char *name, const ch
 
 /* Frees a coroutine the caller still owns (never handed over). Warns
  * "coroutine 'NAME' was never awaited" through the exception handler, as
- * asyncio does when such a coroutine is garbage collected. Returns 0,
+ * asyncio does when such a coroutine is garbage collected (unless a debug
+ * mode executor's shutdown reported it already). Returns 0,
  * WEFT_EINVAL (NULL) or WEFT_EINVALSTATE (owned by a task: release the
  * task instead). Thread: any. */
 int weft_coro_free(weft_coro *coro);
