@@ -122,7 +122,8 @@ weft_coro *weft_coro_new_named(weft_fn fn, void *arg, const char *name, const ch
 
 /* Frees a coroutine the caller still owns (never handed over). Warns
  * "coroutine 'NAME' was never awaited" through the exception handler, as
- * asyncio does when such a coroutine is garbage collected. Returns 0,
+ * asyncio does when such a coroutine is garbage collected (unless a debug
+ * mode executor's shutdown reported it already). Returns 0,
  * WEFT_EINVAL (NULL) or WEFT_EINVALSTATE (owned by a task: release the
  * task instead). Thread: any. */
 int weft_coro_free(weft_coro *coro);
@@ -540,11 +541,22 @@ typedef struct weft_config {
                               * weft_executor_shutdown); 0 = the default,
                               * WEFT_SHUTDOWN_GRACE_DEFAULT; WEFT_NO_TIMEOUT
                               * waits for ever, as asyncio does */
+    /* Debug mode (asyncio's debug mode; see "Debug mode" below). Also on,
+     * whatever this says, when the WEFT_DEBUG environment variable is set
+     * to anything but "" or "0" at executor creation. */
+    bool debug;
+    /* In debug mode, a step that runs at least this many seconds without
+     * suspending is reported (asyncio's slow_callback_duration). 0 = the
+     * WEFT_DEBUG_SLOW environment variable (seconds) if it holds a valid
+     * number, else 0.1. Negative or NaN: WEFT_EINVAL at creation. */
+    double slow_step_duration;
 } weft_config;
 
 #define WEFT_SHUTDOWN_GRACE_DEFAULT 10.0
 
-/* Fills config with the defaults. Thread: any. */
+/* Fills config with the defaults (debug off, slow_step_duration 0,
+ * shutdown_grace 0).
+ * Thread: any. */
 void weft_config_init(weft_config *config);
 
 /* Runs main on a new loop in the calling thread, like asyncio.run(): when main
@@ -866,13 +878,73 @@ struct weft_exception_context {
  * WEFT_EINVAL. Thread: loop. */
 int weft_set_exception_handler(weft_executor *executor, weft_exception_handler handler, void *arg);
 
-/* The default handler: one line on stderr, "weft: MESSAGE ...". */
+/* The default handler: formats one line, "MESSAGE [SOURCE]: ErrorName:
+ * error message", and gives it to the log handler (weft_set_log_handler),
+ * whose default writes it to stderr prefixed "weft: ". */
 void weft_default_exception_handler(weft_executor *executor, const weft_exception_context *context,
                                     void *arg);
 
 /* Passes context to the executor's handler (the default one if executor is
  * NULL). Thread: any. */
 void weft_call_exception_handler(weft_executor *executor, const weft_exception_context *context);
+
+/* ------------------------------------------------------------------------ */
+/* Debug mode and the log handler                                           */
+/* ------------------------------------------------------------------------ */
+
+/* Debug mode, like asyncio's (PYTHONASYNCIODEBUG / loop.set_debug): off by
+ * default, on for an executor created with weft_config.debug or with
+ * WEFT_DEBUG=1 in the environment (weft_run included). Off, it costs one
+ * predictable branch per runnable. On, the executor reports:
+ *   - a task step, call_soon/call_later callback or done callback that ran
+ *     at least slow_step_duration seconds without suspending (it blocked its
+ *     worker): "Executing <Task ...> took 0.150 seconds", a warning through
+ *     the log handler (asyncio's logger.warning). A task run inline by the
+ *     task awaiting it (LIFO order) counts in its awaiter's step, as
+ *     `await coro` does in asyncio;
+ *   - each task still pending when the shutdown of weft_run or
+ *     weft_executor_shutdown cancels it: "Task was still pending at
+ *     shutdown; weft_run() cancels it" through the exception handler
+ *     (context.task set, context.source its description);
+ *   - at weft_executor_shutdown, each coroutine created on its workers and
+ *     never handed over: "coroutine 'NAME' was never awaited" through the
+ *     exception handler, once (weft_run, and weft_coro_free, report such
+ *     coroutines in any mode);
+ *   - task descriptions (weft_task_describe and every report above, "Task
+ *     exception was never retrieved" included) end with " created at
+ *     FILE:LINE", where the task's coroutine was made (weft_coro_new, or
+ *     the weft_spawn call), as asyncio's debug repr does.
+ *
+ * Where messages go. Reports about a task or callback go to the executor's
+ * exception handler (weft_set_exception_handler), as in asyncio; the
+ * default exception handler formats one line and passes it to the log
+ * handler below, at WEFT_LOG_ERROR when the report carries an error code and
+ * WEFT_LOG_WARNING otherwise. Slow-step warnings go to the log handler
+ * directly. So a program that wants every message weft prints replaces the
+ * log handler; one that wants the structured context of each report (the
+ * task, the error) replaces the exception handler. */
+typedef enum weft_log_level {
+    WEFT_LOG_WARNING = 30, /* something looks wrong (the values are Python logging's) */
+    WEFT_LOG_ERROR = 40,   /* an error nobody handled */
+} weft_log_level;
+
+/* Receives one message, without the "weft: " prefix or a newline. message
+ * is borrowed for the call. May run on any thread (workers, the thread
+ * calling weft_run or weft_executor_shutdown), on several at once. A
+ * message logged from inside the handler (a weft call it makes that
+ * reports) goes to the default handler instead, so a handler cannot
+ * recurse. */
+typedef void (*weft_log_handler)(weft_log_level level, const char *message, void *arg);
+
+/* Replaces the process-wide log handler (NULL restores the default). Once
+ * it returns, no call of the previous handler is still running, so its arg
+ * may be freed. Returns 0, or WEFT_EINVALSTATE when called from inside a
+ * log handler (the change would wait for itself). Thread: any. */
+int weft_set_log_handler(weft_log_handler handler, void *arg);
+
+/* The default log handler: writes "weft: MESSAGE" and a newline to stderr
+ * as one line (other threads' lines are not mixed in). Thread: any. */
+void weft_default_log_handler(weft_log_level level, const char *message, void *arg);
 
 #ifdef __cplusplus
 }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "alloc.h"
+#include "debug.h"
 #include "error.h"
 #include "task.h"
 
@@ -98,6 +99,8 @@ void weft_config_init(weft_config *config)
         .exception_handler = NULL,
         .exception_handler_arg = NULL,
         .shutdown_grace = 0,
+        .debug = false,
+        .slow_step_duration = 0,
     };
 }
 
@@ -117,6 +120,9 @@ weft_executor *weft_executor_new(const weft_config *config)
         weft_error_set(WEFT_EINVAL, "unknown order policy %d", (int)settings.order);
         return NULL;
     }
+    int64_t slow_step_ns;
+    if (weft_debug_settings(&settings, &settings.debug, &slow_step_ns) != 0)
+        return NULL;
 
     if (isnan(settings.shutdown_grace) || settings.shutdown_grace < 0) {
         weft_error_set(WEFT_EINVAL, "shutdown_grace = %g: must be >= 0", settings.shutdown_grace);
@@ -140,6 +146,7 @@ weft_executor *weft_executor_new(const weft_config *config)
     atomic_init(&executor->inject_pending, 0);
     atomic_init(&executor->submit_gate, 0);
     executor->config = settings;
+    executor->slow_step_ns = slow_step_ns;
     executor->handler = settings.exception_handler;
     executor->handler_arg = settings.exception_handler_arg;
     executor->workers = workers;
@@ -394,16 +401,18 @@ void weft_default_exception_handler(weft_executor *executor, const weft_exceptio
     (void)arg;
     if (context == NULL)
         return;
-    flockfile(stderr);
-    fprintf(stderr, "weft: %s", context->message != NULL ? context->message : "(no message)");
-    if (context->source != NULL)
-        fprintf(stderr, " [%s]", context->source);
-    if (context->error != 0)
-        fprintf(stderr, ": %s: %s", weft_error_name(context->error),
-                context->error_message != NULL ? context->error_message
-                                               : weft_strerror(context->error));
-    fputc('\n', stderr);
-    funlockfile(stderr);
+    const char *message = context->message != NULL ? context->message : "(no message)";
+    const char *source_open = context->source != NULL ? " [" : "";
+    const char *source = context->source != NULL ? context->source : "";
+    const char *source_close = context->source != NULL ? "]" : "";
+    if (context->error == 0) {
+        weft_log(WEFT_LOG_WARNING, "%s%s%s%s", message, source_open, source, source_close);
+        return;
+    }
+    weft_log(WEFT_LOG_ERROR, "%s%s%s%s: %s: %s", message, source_open, source, source_close,
+             weft_error_name(context->error),
+             context->error_message != NULL ? context->error_message
+                                            : weft_strerror(context->error));
 }
 
 void weft_call_exception_handler(weft_executor *executor, const weft_exception_context *context)
@@ -532,6 +541,8 @@ static size_t cancel_and_drain(weft_executor *executor)
             weft_tasks_release(tasks, count);
             return 0;
         }
+        if (executor->config.debug)
+            weft_debug_report_pending(executor, tasks, count, "weft_executor_shutdown()");
         for (size_t i = 0; i < count; i++)
             weft_task_request_cancel(tasks[i], NULL);
         /* Wait for this round to finish (the workers do the work). */
@@ -585,6 +596,8 @@ static int shutdown_held(weft_executor *executor)
     size_t abandoned = cancel_and_drain(executor);
     /* The workers finish the step they run and leave; an abandoned task
      * stays suspended in a queue that nobody runs again. */
+    if (executor->config.debug)
+        weft_debug_report_fresh_coros(executor);
     weft_executor_stop_threads(executor);
     if (abandoned == 0) {
         weft_executor_close(executor);

@@ -17,7 +17,8 @@ struct weft_executor {
     /* One for the owner (weft_run) plus one per task not yet freed, so a
      * task may outlive weft_run and still report through the handler. */
     atomic_int references;
-    weft_config config;
+    weft_config config; /* config.debug: debug mode, the environment included */
+    int64_t slow_step_ns; /* debug mode's threshold; 0 when off (debug.c) */
     unsigned worker_count;
     weft_worker *workers;
     weft_stack_depot stack_depot; /* stacks traded between the workers' pools */

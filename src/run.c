@@ -3,6 +3,7 @@
  * finishes the tasks left (A3), reports coroutines never awaited, frees
  * everything, and returns main's outcome (A5). */
 #include "alloc.h"
+#include "debug.h"
 #include "error.h"
 #include "executor.h"
 #include "handle.h"
@@ -101,6 +102,8 @@ static size_t cancel_remaining_tasks(weft_executor *executor, weft_worker *worke
             weft_tasks_release(tasks, count);
             return 0;
         }
+        if (executor->config.debug)
+            weft_debug_report_pending(executor, tasks, count, "weft_run()");
         for (size_t i = 0; i < count; i++)
             weft_task_request_cancel(tasks[i], NULL);
         while (!all_done(tasks, count)) {
