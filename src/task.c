@@ -278,7 +278,10 @@ bool weft_task_entry_is_stale(weft_task *task)
 
 void weft_task_step(weft_worker *worker, weft_task *task)
 {
-    if (!take_step(task)) {
+    if (worker->executor->config.order != WEFT_ORDER_LIFO) {
+        /* FIFO: nobody claims, so every entry is owed its step. */
+        atomic_store_explicit(&task->state, WEFT_TASK_RUNNING, memory_order_relaxed);
+    } else if (!take_step(task)) {
         weft_task_release(task); /* a stale entry: its claim's reference */
         return;
     }
