@@ -272,6 +272,12 @@ static void run_root(weft_order order, weft_fn root, long tasks, long expected, 
         check(weft_last_error(), "submit");
     check(weft_executor_wait(task, NULL), workload_name);
     weft_task_release(task);
+    if (getenv("BENCH_STATS") != NULL) {
+        weft_executor_stats stats;
+        weft_executor_get_stats(executor, &stats);
+        fprintf(stderr, "steals %llu parks %llu wakeups %llu\n", (unsigned long long)stats.steals,
+                (unsigned long long)stats.parks, (unsigned long long)stats.wakeups);
+    }
     long peak = m.peak_kib >= 0 ? m.peak_kib : bench_memory_peak_delta(m.memory_base_kib);
     weft_executor_free(executor);
     free(m.handles);

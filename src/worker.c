@@ -234,6 +234,8 @@ static void *take_next(weft_worker *worker)
     return weft_deque_take_oldest(&worker->ready);
 }
 
+static void end_search(weft_worker *worker, bool found);
+
 #define DAY_NS (24LL * 3600 * 1000000000)
 
 size_t weft_worker_run_once(weft_worker *worker)
@@ -285,6 +287,11 @@ size_t weft_worker_run_once(weft_worker *worker)
     /* L2.5: run what was ready now; what they queue waits for the next
      * iteration. */
     int64_t todo = weft_deque_size(&worker->ready);
+    /* A worker woken as a searcher stops counting as one before it runs
+     * what it found: while it counts, publishers wake nobody, and a task
+     * that runs for long (a fork-join root) would keep the others asleep. */
+    if (todo > 0)
+        end_search(worker, true);
     size_t ran = 0;
     for (int64_t i = 0; i < todo; i++) {
         weft_runnable *runnable = take_next(worker);

@@ -115,6 +115,65 @@ static void shutdown_cancels_sleeping_work(void **state)
     }
 }
 
+/* A long-running root submitted to parked workers: the worker that wakes
+ * for it wakes as a searcher, and must stop counting as one before running
+ * it, or the root's spawns never wake the other worker (every publisher
+ * sees a searcher at work). Each child waits, up to a bound, until children
+ * have run on two threads: with the second worker asleep the first child
+ * times out and the test fails. */
+static atomic_uintptr_t first_child_thread;
+static atomic_bool second_thread_seen;
+
+static int waits_for_a_second_thread(void *arg, void **result)
+{
+    (void)arg;
+    (void)result;
+    uintptr_t self = (uintptr_t)pthread_self();
+    uintptr_t expected = 0;
+    if (!atomic_compare_exchange_strong(&first_child_thread, &expected, self) && expected != self)
+        atomic_store(&second_thread_seen, true);
+    for (int i = 0; i < 5000 && !atomic_load(&second_thread_seen); i++)
+        usleep(1000);
+    return 0;
+}
+
+static int spawns_children_and_waits(void *arg, void **result)
+{
+    (void)arg;
+    (void)result;
+    weft_task *children[8];
+    for (int i = 0; i < 8; i++)
+        children[i] = weft_spawn(waits_for_a_second_thread, NULL);
+    for (int i = 0; i < 8; i++) {
+        EXPECT_INT(weft_await(children[i], NULL), 0);
+        weft_task_release(children[i]);
+    }
+    return 0;
+}
+
+static void long_root_lets_the_other_worker_wake(void **state)
+{
+    (void)state;
+    weft_config config;
+    weft_config_init(&config);
+    config.workers = 2;
+    config.order = WEFT_ORDER_LIFO;
+    for (int round = 0; round < 3; round++) {
+        weft_executor *executor = NULL;
+        assert_int_equal(weft_executor_create(&config, &executor), 0);
+        usleep(20000); /* both workers park */
+        atomic_store(&first_child_thread, 0);
+        atomic_store(&second_thread_seen, false);
+        weft_task *root =
+            weft_executor_submit(executor, weft_coro_new(spawns_children_and_waits, NULL), "root");
+        assert_non_null(root);
+        assert_int_equal(weft_executor_wait(root, NULL), 0);
+        weft_task_release(root);
+        assert_true(atomic_load(&second_thread_seen));
+        weft_executor_free(executor);
+    }
+}
+
 int main(void)
 {
     alarm(120); /* a hang (a worker nobody wakes) fails instead of blocking */
@@ -123,6 +182,7 @@ int main(void)
         UTEST(timers_fire_on_an_idle_executor),
         UTEST(shutdown_while_idle),
         UTEST(shutdown_cancels_sleeping_work),
+        UTEST(long_root_lets_the_other_worker_wake),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
