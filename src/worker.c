@@ -289,9 +289,11 @@ size_t weft_worker_run_once(weft_worker *worker)
     int64_t todo = weft_deque_size(&worker->ready);
     /* A worker woken as a searcher stops counting as one before it runs
      * what it found: while it counts, publishers wake nobody, and a task
-     * that runs for long (a fork-join root) would keep the others asleep. */
+     * that runs for long (a fork-join root) would keep the others asleep.
+     * It hands the search on only when it found more than one runnable: a
+     * lone submission is not delayed by waking a worker with nothing to do. */
     if (todo > 0)
-        end_search(worker, true);
+        end_search(worker, todo > 1);
     size_t ran = 0;
     for (int64_t i = 0; i < todo; i++) {
         weft_runnable *runnable = take_next(worker);
