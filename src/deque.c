@@ -139,6 +139,20 @@ void *weft_deque_take_oldest(weft_deque *deque)
     }
 }
 
+void *weft_deque_take_oldest_unshared(weft_deque *deque)
+{
+    /* Only the owner touches this deque (other threads at most read its
+     * size, relaxed), so top moves with a plain store: no CAS per item. */
+    int64_t top = atomic_load_explicit(&deque->top, memory_order_relaxed);
+    int64_t bottom = atomic_load_explicit(&deque->bottom, memory_order_relaxed);
+    if (top >= bottom)
+        return NULL;
+    weft_deque_buffer *buffer = atomic_load_explicit(&deque->buffer, memory_order_relaxed);
+    void *item = atomic_load_explicit(slot(buffer, top), memory_order_relaxed);
+    atomic_store_explicit(&deque->top, top + 1, memory_order_relaxed);
+    return item;
+}
+
 void *weft_deque_peek_newest(const weft_deque *deque)
 {
     /* Relaxed is enough: the owner wrote bottom and the slot itself, and a

@@ -39,6 +39,8 @@ void weft_deque_destroy(weft_deque *deque);
 int weft_deque_push(weft_deque *deque, void *item);     /* owner; 0 or -1 (no memory) */
 void *weft_deque_take(weft_deque *deque);               /* owner, bottom; NULL if empty */
 void *weft_deque_take_oldest(weft_deque *deque);        /* owner, top; NULL if empty */
+/* The same when no thief can exist (a single worker): no CAS. */
+void *weft_deque_take_oldest_unshared(weft_deque *deque);
 /* Owner: the item take() would return, or NULL if the deque looks empty. A
  * thief may steal it meanwhile, so only take() decides who gets it. */
 void *weft_deque_peek_newest(const weft_deque *deque);

@@ -231,6 +231,8 @@ static void *take_next(weft_worker *worker)
      * suspended: live stacks then grow with the tree instead of its depth.) */
     if (worker->executor->config.order == WEFT_ORDER_LIFO)
         return weft_deque_take(&worker->ready);
+    if (worker->executor->worker_count == 1) /* no thieves */
+        return weft_deque_take_oldest_unshared(&worker->ready);
     return weft_deque_take_oldest(&worker->ready);
 }
 
