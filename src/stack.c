@@ -9,6 +9,22 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#if defined(HAVE_CONFIG_H)
+#include "config.h"
+#endif
+#if defined(HAVE_VALGRIND_VALGRIND_H)
+#include <valgrind/valgrind.h>
+/* A stack is registered while it is handed out, so valgrind takes a switch
+ * between two stacks for a switch, not for one frame of a huge size. */
+#define REGISTER_WITH_VALGRIND(stack)                                                     \
+    ((stack)->valgrind_id =                                                               \
+         VALGRIND_STACK_REGISTER((stack)->low, (char *)(stack)->low + (stack)->size))
+#define DEREGISTER_FROM_VALGRIND(stack) VALGRIND_STACK_DEREGISTER((stack)->valgrind_id)
+#else
+#define REGISTER_WITH_VALGRIND(stack) ((void)(stack))
+#define DEREGISTER_FROM_VALGRIND(stack) ((void)(stack))
+#endif
+
 /* Bookkeeping kept inside the slab, in its first page, below the canary
  * of the lowest stack: an overflow of that stack hits the canary (or its
  * guard page) before it reaches this. */
@@ -221,6 +237,7 @@ int weft_stack_acquire(weft_stack_pool *pool, weft_stack *out)
         return -1;
     }
     write_canary(out);
+    REGISTER_WITH_VALGRIND(out);
     return 0;
 }
 
@@ -228,6 +245,7 @@ void weft_stack_release(weft_stack_pool *pool, weft_stack *stack)
 {
     if (stack->low == NULL)
         return;
+    DEREGISTER_FROM_VALGRIND(stack);
     /* A fiber that left frames behind leaves their ASan redzones poisoned;
      * the next owner of this memory must start from clean shadow. */
     weft_sanitizer_unpoison(stack->low, stack->size);

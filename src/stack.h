@@ -44,6 +44,7 @@ typedef struct weft_stack {
     void *low;        /* lowest usable address, page aligned */
     size_t size;      /* usable bytes: the slot's, less its neighbour's canary */
     uint64_t *canary; /* WEFT_STACK_CANARY_BYTES just below low, or at low */
+    unsigned valgrind_id; /* its registration while handed out (valgrind builds) */
 } weft_stack;
 
 struct weft_stack_slab;
