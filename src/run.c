@@ -225,6 +225,8 @@ int weft_run_with(const weft_config *config, weft_coro *main, void **result)
     if (main_task == NULL) {
         code = weft_last_error();
         message = weft_error_slot_take_message(weft_error_slot_current(), code);
+        if (weft_coro_state_of(main) == WEFT_CORO_FRESH) /* taken over also on failure */
+            weft_coro_destroy(main);
     } else if (weft_task_add_done_callback(main_task, _run_until_complete_cb, worker) != 0) {
         code = weft_last_error();
         message = weft_error_slot_take_message(weft_error_slot_current(), code);
