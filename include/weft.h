@@ -156,7 +156,8 @@ weft_coro *weft_coro_new_named(weft_fn fn, void *arg, const char *name, const ch
 
 /* Frees a coroutine the caller still owns (never handed over). Warns
  * "coroutine 'NAME' was never awaited" through the exception handler, as
- * asyncio does when such a coroutine is garbage collected. Returns 0,
+ * asyncio does when such a coroutine is garbage collected (unless a debug
+ * mode executor's shutdown reported it already). Returns 0,
  * WEFT_EINVAL (NULL) or WEFT_EINVALSTATE (owned by a task: release the
  * task instead). Thread: any. */
 int weft_coro_free(weft_coro *coro);
@@ -569,9 +570,27 @@ typedef struct weft_config {
     bool guard_pages;        /* a PROT_NONE page under every stack */
     weft_exception_handler exception_handler; /* NULL = the default (stderr) */
     void *exception_handler_arg;
+    double shutdown_grace;   /* seconds a shutdown waits for cancelled tasks
+                              * to finish before abandoning them (see
+                              * weft_executor_shutdown); 0 = the default,
+                              * WEFT_SHUTDOWN_GRACE_DEFAULT; WEFT_NO_TIMEOUT
+                              * waits for ever, as asyncio does */
+    /* Debug mode (asyncio's debug mode; see "Debug mode" below). Also on,
+     * whatever this says, when the WEFT_DEBUG environment variable is set
+     * to anything but "" or "0" at executor creation. */
+    bool debug;
+    /* In debug mode, a step that runs at least this many seconds without
+     * suspending is reported (asyncio's slow_callback_duration). 0 = the
+     * WEFT_DEBUG_SLOW environment variable (seconds) if it holds a valid
+     * number, else 0.1. Negative or NaN: WEFT_EINVAL at creation. */
+    double slow_step_duration;
 } weft_config;
 
-/* Fills config with the defaults. Thread: any. */
+#define WEFT_SHUTDOWN_GRACE_DEFAULT 10.0
+
+/* Fills config with the defaults (debug off, slow_step_duration 0,
+ * shutdown_grace 0).
+ * Thread: any. */
 void weft_config_init(weft_config *config);
 
 /* Runs main on a new loop in the calling thread, like asyncio.run(): when main
@@ -580,7 +599,11 @@ void weft_config_init(weft_config *config);
  * outcome as weft_await would (message in weft_last_error_message()).
  * Takes over main (also on failure, except for WEFT_ERUNNING). Errors:
  * WEFT_ENOTCORO (NULL), WEFT_ERUNNING (called from a running loop),
- * WEFT_EREUSED, WEFT_ENOMEM, WEFT_ESYSTEM. Thread: any non-worker thread. */
+ * WEFT_EREUSED, WEFT_ENOMEM, WEFT_ESYSTEM, WEFT_EINVAL (a bad config).
+ * The shutdown follows weft_executor_shutdown's rule: tasks still pending
+ * config->shutdown_grace seconds after they were cancelled are abandoned and
+ * reported; weft_run then returns main's error if main failed, else
+ * WEFT_ETIMEDOUT (*result is not set). Thread: any non-worker thread. */
 int weft_run(weft_coro *main, void **result);
 /* The same with settings. weft_run(main, r) is weft_run_with(NULL, main, r)
  * and always uses one worker: asyncio's semantics. With a config the calling
@@ -604,13 +627,33 @@ int weft_executor_create(const weft_config *config, weft_executor **executor);
 int weft_executor_wait(weft_task *task, void **result);
 
 /* Stops taking new work (submissions then fail with WEFT_ESHUTDOWN),
- * cancels the tasks still pending, runs them to completion, then stops and
- * joins the worker threads. Idempotent. Returns 0 or WEFT_EINVAL.
+ * cancels the tasks still pending (once each, as asyncio does; tasks they
+ * create meanwhile are cancelled in turn), runs them to completion, then
+ * stops and joins the worker threads. Idempotent: a second call returns 0.
+ *
+ * Shutdown never waits for ever on a task that ignores cancellation (one
+ * that catches WEFT_ECANCELLED and keeps waiting, sleeping or yielding):
+ * the tasks still pending config.shutdown_grace seconds after the shutdown
+ * began are abandoned. Each is reported through the exception handler
+ * ("task abandoned at shutdown", WEFT_ETIMEDOUT), is never resumed again,
+ * and stays readable (not done) through the references held on it. Since C
+ * frames cannot be unwound, the stacks they sit on and the executor's memory
+ * are then deliberately never freed. The one case weft cannot bound is a
+ * task that never suspends: its worker thread cannot be joined.
+ *
+ * Returns 0, WEFT_ETIMEDOUT (tasks were abandoned), WEFT_EINVAL (NULL, an
+ * executor already freed or made by weft_run), WEFT_ERUNNING (on a worker).
  * Thread: any non-worker thread. */
 int weft_executor_shutdown(weft_executor *executor);
 
 /* Shuts down if needed, then drops the caller's hold on executor. Tasks
  * still referenced stay readable; the memory goes with the last of them.
+ * weft keeps a list of live executors, so a call given an executor that was
+ * freed (a second free, a submit after free) is refused with WEFT_EINVAL
+ * instead of reading freed memory; an executor created later at the same
+ * address is indistinguishable, so do not rely on this. NULL is ignored;
+ * on a worker thread it does nothing (last error WEFT_ERUNNING); the last
+ * error is WEFT_ETIMEDOUT when the shutdown abandoned tasks.
  * Thread: any non-worker thread. */
 void weft_executor_free(weft_executor *executor);
 
@@ -622,11 +665,14 @@ typedef struct weft_executor_stats {
     uint64_t parks;       /* times a worker went to sleep for lack of work */
     uint64_t wakeups;     /* times a parked worker was woken for new work */
 } weft_executor_stats;
-/* Fills *stats. Returns 0 or WEFT_EINVAL. Thread: any. */
+/* Fills *stats. Returns 0 or WEFT_EINVAL (NULL, a freed executor).
+ * Thread: any. */
 int weft_executor_get_stats(const weft_executor *executor, weft_executor_stats *stats);
 
 /* Wraps coro in a task of executor, like loop.create_task(coro, name=name)
- * or asyncio.ensure_future: the same rules and errors as weft_task_create.
+ * or asyncio.ensure_future: the same rules and errors as weft_task_create,
+ * plus WEFT_EINVAL for a NULL or freed executor (checked before coro, which
+ * then stays the caller's) and WEFT_ESHUTDOWN once shutdown has begun.
  * From another thread the task goes through the executor's inject queue and
  * wakes a sleeping loop (like call_soon_threadsafe); the caller may poll
  * weft_task_done and read weft_task_result from that thread. Thread: any. */
@@ -866,13 +912,73 @@ struct weft_exception_context {
  * WEFT_EINVAL. Thread: loop. */
 int weft_set_exception_handler(weft_executor *executor, weft_exception_handler handler, void *arg);
 
-/* The default handler: one line on stderr, "weft: MESSAGE ...". */
+/* The default handler: formats one line, "MESSAGE [SOURCE]: ErrorName:
+ * error message", and gives it to the log handler (weft_set_log_handler),
+ * whose default writes it to stderr prefixed "weft: ". */
 void weft_default_exception_handler(weft_executor *executor, const weft_exception_context *context,
                                     void *arg);
 
 /* Passes context to the executor's handler (the default one if executor is
  * NULL). Thread: any. */
 void weft_call_exception_handler(weft_executor *executor, const weft_exception_context *context);
+
+/* ------------------------------------------------------------------------ */
+/* Debug mode and the log handler                                           */
+/* ------------------------------------------------------------------------ */
+
+/* Debug mode, like asyncio's (PYTHONASYNCIODEBUG / loop.set_debug): off by
+ * default, on for an executor created with weft_config.debug or with
+ * WEFT_DEBUG=1 in the environment (weft_run included). Off, it costs one
+ * predictable branch per runnable. On, the executor reports:
+ *   - a task step, call_soon/call_later callback or done callback that ran
+ *     at least slow_step_duration seconds without suspending (it blocked its
+ *     worker): "Executing <Task ...> took 0.150 seconds", a warning through
+ *     the log handler (asyncio's logger.warning). A task run inline by the
+ *     task awaiting it (LIFO order) counts in its awaiter's step, as
+ *     `await coro` does in asyncio;
+ *   - each task still pending when the shutdown of weft_run or
+ *     weft_executor_shutdown cancels it: "Task was still pending at
+ *     shutdown; weft_run() cancels it" through the exception handler
+ *     (context.task set, context.source its description);
+ *   - at weft_executor_shutdown, each coroutine created on its workers and
+ *     never handed over: "coroutine 'NAME' was never awaited" through the
+ *     exception handler, once (weft_run, and weft_coro_free, report such
+ *     coroutines in any mode);
+ *   - task descriptions (weft_task_describe and every report above, "Task
+ *     exception was never retrieved" included) end with " created at
+ *     FILE:LINE", where the task's coroutine was made (weft_coro_new, or
+ *     the weft_spawn call), as asyncio's debug repr does.
+ *
+ * Where messages go. Reports about a task or callback go to the executor's
+ * exception handler (weft_set_exception_handler), as in asyncio; the
+ * default exception handler formats one line and passes it to the log
+ * handler below, at WEFT_LOG_ERROR when the report carries an error code and
+ * WEFT_LOG_WARNING otherwise. Slow-step warnings go to the log handler
+ * directly. So a program that wants every message weft prints replaces the
+ * log handler; one that wants the structured context of each report (the
+ * task, the error) replaces the exception handler. */
+typedef enum weft_log_level {
+    WEFT_LOG_WARNING = 30, /* something looks wrong (the values are Python logging's) */
+    WEFT_LOG_ERROR = 40,   /* an error nobody handled */
+} weft_log_level;
+
+/* Receives one message, without the "weft: " prefix or a newline. message
+ * is borrowed for the call. May run on any thread (workers, the thread
+ * calling weft_run or weft_executor_shutdown), on several at once. A
+ * message logged from inside the handler (a weft call it makes that
+ * reports) goes to the default handler instead, so a handler cannot
+ * recurse. */
+typedef void (*weft_log_handler)(weft_log_level level, const char *message, void *arg);
+
+/* Replaces the process-wide log handler (NULL restores the default). Once
+ * it returns, no call of the previous handler is still running, so its arg
+ * may be freed. Returns 0, or WEFT_EINVALSTATE when called from inside a
+ * log handler (the change would wait for itself). Thread: any. */
+int weft_set_log_handler(weft_log_handler handler, void *arg);
+
+/* The default log handler: writes "weft: MESSAGE" and a newline to stderr
+ * as one line (other threads' lines are not mixed in). Thread: any. */
+void weft_default_log_handler(weft_log_level level, const char *message, void *arg);
 
 #ifdef __cplusplus
 }

@@ -17,6 +17,7 @@ void weft_coro_init(weft_coro *coro, weft_fn fn, void *arg, const char *name, co
     atomic_init(&coro->state, WEFT_CORO_FRESH);
     coro->task = NULL;
     coro->embedded = false;
+    atomic_init(&coro->reported, false);
     coro->tracker = NULL;
     coro->track_prev = coro->track_next = NULL;
 }
@@ -101,8 +102,9 @@ int weft_coro_free(weft_coro *coro)
         return weft_error_set(WEFT_EINVALSTATE,
                               "coroutine %s() belongs to a task: release the task instead",
                               coro->name);
-    weft_coro_warn_never_awaited(coro->tracker != NULL ? coro->tracker : weft_executor_running(),
-                                 coro);
+    if (!atomic_load_explicit(&coro->reported, memory_order_relaxed))
+        weft_coro_warn_never_awaited(
+            coro->tracker != NULL ? coro->tracker : weft_executor_running(), coro);
     weft_coro_destroy(coro);
     return 0;
 }

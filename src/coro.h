@@ -25,6 +25,10 @@ struct weft_coro {
     _Atomic weft_coro_state state;
     weft_task *task;  /* owner once handed to a task */
     bool embedded;    /* allocated inside its task (weft_spawn path) */
+    /* Debug mode: already reported "never awaited" at its executor's
+     * shutdown, so weft_coro_free stays quiet. Set under the executor's
+     * lock; atomic because the owner may free it from another thread. */
+    atomic_bool reported;
     /* "Never awaited" tracking: coroutines created on a loop are listed on
      * their executor until handed over (under the executor's lock). */
     weft_executor *tracker;

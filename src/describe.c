@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "error.h"
+#include "executor.h"
 #include "task.h"
 
 #undef weft_task_describe
@@ -138,6 +139,9 @@ static void describe(text *t, weft_task *task, int depth)
     }
     append_outcome(t, &task->future);
     append_callbacks(t, &task->future);
+    /* Debug mode, as asyncio's _future_repr_info with a source traceback. */
+    if (task->executor->config.debug)
+        append(t, " created at %s:%d", coro->file, coro->line);
     append(t, ">");
 }
 

@@ -3,14 +3,73 @@
 #include "executor.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "alloc.h"
+#include "debug.h"
 #include "error.h"
 #include "task.h"
+
+/* The live list: every executor from weft_executor_new until its memory is
+ * freed. Only calls that get an executor from outside its own workers
+ * consult it (submissions from other threads, shutdown, free, stats,
+ * handlers), never a worker's fast path. Also keeps abandoned executors
+ * reachable (see weft_executor_abandon). */
+static pthread_mutex_t live_lock = PTHREAD_MUTEX_INITIALIZER;
+static weft_executor *live_head;
+
+static void live_add(weft_executor *executor)
+{
+    pthread_mutex_lock(&live_lock);
+    executor->live_next = live_head;
+    live_head = executor;
+    pthread_mutex_unlock(&live_lock);
+}
+
+static void live_remove(weft_executor *executor)
+{
+    pthread_mutex_lock(&live_lock);
+    for (weft_executor **at = &live_head; *at != NULL; at = &(*at)->live_next) {
+        if (*at == executor) {
+            *at = executor->live_next;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&live_lock);
+}
+
+bool weft_executor_retain_live(weft_executor *executor)
+{
+    bool retained = false;
+    pthread_mutex_lock(&live_lock);
+    for (weft_executor *listed = live_head; listed != NULL; listed = listed->live_next) {
+        if (listed != executor)
+            continue;
+        /* Only from a count above zero: the last release has already
+         * decided to free it and is waiting for live_lock to unlist it. */
+        int count = atomic_load_explicit(&executor->references, memory_order_relaxed);
+        while (count > 0 &&
+               !atomic_compare_exchange_weak_explicit(&executor->references, &count, count + 1,
+                                                      memory_order_relaxed, memory_order_relaxed)) {
+        }
+        retained = count > 0;
+        break;
+    }
+    pthread_mutex_unlock(&live_lock);
+    return retained;
+}
+
+/* Whether executor is the one the calling thread works for: then it is
+ * alive for the whole call and needs no registry look-up. */
+static bool on_own_worker(const weft_executor *executor)
+{
+    weft_worker *worker = weft_worker_current();
+    return worker != NULL && worker->executor == executor;
+}
 
 unsigned weft_default_workers(void)
 {
@@ -39,6 +98,9 @@ void weft_config_init(weft_config *config)
         .guard_pages = false,
         .exception_handler = NULL,
         .exception_handler_arg = NULL,
+        .shutdown_grace = 0,
+        .debug = false,
+        .slow_step_duration = 0,
     };
 }
 
@@ -58,6 +120,16 @@ weft_executor *weft_executor_new(const weft_config *config)
         weft_error_set(WEFT_EINVAL, "unknown order policy %d", (int)settings.order);
         return NULL;
     }
+    int64_t slow_step_ns;
+    if (weft_debug_settings(&settings, &settings.debug, &slow_step_ns) != 0)
+        return NULL;
+
+    if (isnan(settings.shutdown_grace) || settings.shutdown_grace < 0) {
+        weft_error_set(WEFT_EINVAL, "shutdown_grace = %g: must be >= 0", settings.shutdown_grace);
+        return NULL;
+    }
+    if (settings.shutdown_grace == 0)
+        settings.shutdown_grace = WEFT_SHUTDOWN_GRACE_DEFAULT;
 
     weft_executor *executor = weft_calloc(1, sizeof(*executor));
     weft_worker *workers = weft_calloc(settings.workers, sizeof(*workers));
@@ -75,6 +147,7 @@ weft_executor *weft_executor_new(const weft_config *config)
     atomic_init(&executor->inject_pending, 0);
     atomic_init(&executor->submit_gate, 0);
     executor->config = settings;
+    executor->slow_step_ns = slow_step_ns;
     executor->handler = settings.exception_handler;
     executor->handler_arg = settings.exception_handler_arg;
     executor->workers = workers;
@@ -104,6 +177,7 @@ weft_executor *weft_executor_new(const weft_config *config)
         }
     }
     executor->worker_count = settings.workers;
+    live_add(executor);
     return executor;
 }
 
@@ -117,6 +191,7 @@ void weft_executor_release(weft_executor *executor)
     /* acq_rel: the last releaser frees after every other use. */
     if (atomic_fetch_sub_explicit(&executor->references, 1, memory_order_acq_rel) != 1)
         return;
+    live_remove(executor);
     pthread_mutex_destroy(&executor->lock);
     pthread_cond_destroy(&executor->work_available);
     pthread_mutex_destroy(&executor->idle_lock);
@@ -310,8 +385,14 @@ int weft_set_exception_handler(weft_executor *executor, weft_exception_handler h
 {
     if (executor == NULL)
         return weft_error_set(WEFT_EINVAL, "weft_set_exception_handler: executor is NULL");
+    bool own = on_own_worker(executor);
+    if (!own && !weft_executor_retain_live(executor))
+        return weft_error_set(WEFT_EINVAL, "weft_set_exception_handler: not a live executor "
+                                           "(freed, or never created)");
     executor->handler = handler;
     executor->handler_arg = arg;
+    if (!own)
+        weft_executor_release(executor);
     return 0;
 }
 
@@ -322,24 +403,36 @@ void weft_default_exception_handler(weft_executor *executor, const weft_exceptio
     (void)arg;
     if (context == NULL)
         return;
-    flockfile(stderr);
-    fprintf(stderr, "weft: %s", context->message != NULL ? context->message : "(no message)");
-    if (context->source != NULL)
-        fprintf(stderr, " [%s]", context->source);
-    if (context->error != 0)
-        fprintf(stderr, ": %s: %s", weft_error_name(context->error),
-                context->error_message != NULL ? context->error_message
-                                               : weft_strerror(context->error));
-    fputc('\n', stderr);
-    funlockfile(stderr);
+    const char *message = context->message != NULL ? context->message : "(no message)";
+    const char *source_open = context->source != NULL ? " [" : "";
+    const char *source = context->source != NULL ? context->source : "";
+    const char *source_close = context->source != NULL ? "]" : "";
+    if (context->error == 0) {
+        weft_log(WEFT_LOG_WARNING, "%s%s%s%s", message, source_open, source, source_close);
+        return;
+    }
+    weft_log(WEFT_LOG_ERROR, "%s%s%s%s: %s: %s", message, source_open, source, source_close,
+             weft_error_name(context->error),
+             context->error_message != NULL ? context->error_message
+                                            : weft_strerror(context->error));
 }
 
 void weft_call_exception_handler(weft_executor *executor, const weft_exception_context *context)
 {
+    /* From outside its workers the executor may be gone: then the default
+     * handler reports it (with executor NULL) rather than read freed memory. */
+    bool held = executor != NULL && !on_own_worker(executor);
+    if (held && !weft_executor_retain_live(executor)) {
+        weft_error_set(WEFT_EINVAL, "weft_call_exception_handler: not a live executor");
+        weft_default_exception_handler(NULL, context, NULL);
+        return;
+    }
     if (executor != NULL && executor->handler != NULL)
         executor->handler(executor, context, executor->handler_arg);
     else
         weft_default_exception_handler(executor, context, NULL);
+    if (held)
+        weft_executor_release(executor);
 }
 
 /* ------------------------------------------------------------------ */
@@ -397,10 +490,48 @@ int weft_executor_create(const weft_config *config, weft_executor **out)
     return 0;
 }
 
-/* Cancels whatever is pending and waits (from a foreign thread) until no
- * task is left; tasks created meanwhile are cancelled in later rounds. */
-static void cancel_and_drain(weft_executor *executor)
+int64_t weft_executor_grace_deadline(const weft_executor *executor)
 {
+    double grace = executor->config.shutdown_grace;
+    if (grace >= 9e9) /* WEFT_NO_TIMEOUT, or beyond what int64 ns holds */
+        return INT64_MAX;
+    return weft_clock_ns() + (int64_t)(grace * 1e9);
+}
+
+size_t weft_executor_abandon(weft_executor *executor, weft_task **tasks, size_t count)
+{
+    size_t abandoned = 0;
+    for (size_t i = 0; i < count; i++) {
+        if (weft_task_done(tasks[i]))
+            continue;
+        char description[512];
+        weft_task_describe_into(tasks[i], description, sizeof description, 0);
+        char *text = weft_format("task abandoned at shutdown: still pending %g s after it was "
+                                 "cancelled (it ignores cancellation)",
+                                 executor->config.shutdown_grace);
+        weft_exception_context context = {
+            .message = text != NULL ? text : "task abandoned at shutdown",
+            .error = WEFT_ETIMEDOUT,
+            .task = tasks[i],
+            .source = description,
+        };
+        weft_call_exception_handler(executor, &context);
+        weft_free(text);
+        abandoned++;
+    }
+    if (abandoned > 0)
+        executor->abandoned = true;
+    return abandoned;
+}
+
+/* Cancels whatever is pending and waits (from a foreign thread) until no
+ * task is left; tasks created meanwhile are cancelled in later rounds. Each
+ * task is cancelled once, as asyncio does; the grace period bounds the
+ * whole drain, and the tasks still pending then are abandoned. Returns
+ * how many were. */
+static size_t cancel_and_drain(weft_executor *executor)
+{
+    int64_t deadline = weft_executor_grace_deadline(executor);
     for (;;) {
         weft_task **tasks = NULL;
         size_t count = 0;
@@ -410,14 +541,23 @@ static void cancel_and_drain(weft_executor *executor)
         }
         if (count == 0) {
             weft_tasks_release(tasks, count);
-            return;
+            return 0;
         }
+        if (executor->config.debug)
+            weft_debug_report_pending(executor, tasks, count, "weft_executor_shutdown()");
         for (size_t i = 0; i < count; i++)
             weft_task_request_cancel(tasks[i], NULL);
         /* Wait for this round to finish (the workers do the work). */
-        for (size_t i = 0; i < count; i++)
-            while (!weft_task_done(tasks[i]))
+        for (size_t i = 0; i < count; i++) {
+            while (!weft_task_done(tasks[i])) {
+                if (weft_clock_ns() >= deadline) {
+                    size_t abandoned = weft_executor_abandon(executor, tasks, count);
+                    weft_tasks_release(tasks, count);
+                    return abandoned;
+                }
                 nanosleep(&(struct timespec){0, 200000}, NULL);
+            }
+        }
         weft_tasks_release(tasks, count);
     }
 }
@@ -444,12 +584,9 @@ static void close_submit_gate(weft_executor *executor)
         nanosleep(&(struct timespec){0, 50000}, NULL);
 }
 
-int weft_executor_shutdown(weft_executor *executor)
+/* Shutdown of an executor the caller holds a reference on. */
+static int shutdown_held(weft_executor *executor)
 {
-    if (executor == NULL)
-        return weft_error_set(WEFT_EINVAL, "weft_executor_shutdown: executor is NULL");
-    if (weft_worker_current() != NULL)
-        return weft_error_set(WEFT_ERUNNING, "weft_executor_shutdown() called from a worker");
     pthread_mutex_lock(&executor->lock);
     bool done = executor->shut_down;
     executor->shut_down = true;
@@ -458,18 +595,71 @@ int weft_executor_shutdown(weft_executor *executor)
         return 0;
     atomic_store_explicit(&executor->closed, true, memory_order_release);
     close_submit_gate(executor);
-    cancel_and_drain(executor);
+    size_t abandoned = cancel_and_drain(executor);
+    /* The workers finish the step they run and leave; an abandoned task
+     * stays suspended in a queue that nobody runs again. */
+    if (executor->config.debug)
+        weft_debug_report_fresh_coros(executor);
     weft_executor_stop_threads(executor);
-    weft_executor_close(executor);
+    if (abandoned == 0) {
+        weft_executor_close(executor);
+        return 0;
+    }
+    /* Never closed: closing would unmap the stacks those tasks sit on. */
+    return weft_error_set(WEFT_ETIMEDOUT,
+                          "weft_executor_shutdown: %zu task(s) still pending %g s after being "
+                          "cancelled were abandoned",
+                          abandoned, executor->config.shutdown_grace);
+}
+
+/* The checks shared by the calls that take an executor from a thread that
+ * is not one of its workers: it must be live, not freed, not weft_run's. */
+static int retain_for_owner_call(weft_executor *executor, const char *function)
+{
+    if (executor == NULL)
+        return weft_error_set(WEFT_EINVAL, "%s: executor is NULL", function);
+    if (weft_worker_current() != NULL)
+        return weft_error_set(WEFT_ERUNNING, "%s() called from a worker", function);
+    if (!weft_executor_retain_live(executor))
+        return weft_error_set(WEFT_EINVAL, "%s: not a live executor (freed, or never created)",
+                              function);
+    if (atomic_load_explicit(&executor->owner_released, memory_order_acquire)) {
+        weft_executor_release(executor);
+        return weft_error_set(WEFT_EINVAL, "%s: the executor was freed", function);
+    }
+    if (executor->owned_by_run) {
+        weft_executor_release(executor);
+        return weft_error_set(WEFT_EINVAL, "%s: the executor belongs to weft_run", function);
+    }
     return 0;
+}
+
+int weft_executor_shutdown(weft_executor *executor)
+{
+    int code = retain_for_owner_call(executor, "weft_executor_shutdown");
+    if (code != 0)
+        return code;
+    code = shutdown_held(executor);
+    weft_executor_release(executor);
+    return code;
 }
 
 void weft_executor_free(weft_executor *executor)
 {
     if (executor == NULL)
         return;
-    weft_executor_shutdown(executor);
-    weft_executor_release(executor);
+    if (retain_for_owner_call(executor, "weft_executor_free") != 0)
+        return;
+    /* One free per executor: a second would drop a reference it does not
+     * own. acq_rel: orders the shutdown after the first free's view. */
+    if (atomic_exchange_explicit(&executor->owner_released, true, memory_order_acq_rel)) {
+        weft_executor_release(executor);
+        weft_error_set(WEFT_EINVAL, "weft_executor_free: the executor was freed");
+        return;
+    }
+    shutdown_held(executor);
+    weft_executor_release(executor); /* retain_for_owner_call's */
+    weft_executor_release(executor); /* the owner's */
 }
 
 /* weft_executor_wait: a done callback wakes the waiting thread. The waiter
@@ -544,6 +734,14 @@ int weft_executor_get_stats(const weft_executor *executor, weft_executor_stats *
 {
     if (executor == NULL || stats == NULL)
         return weft_error_set(WEFT_EINVAL, "weft_executor_get_stats: NULL argument");
+    weft_executor *held = NULL;
+    if (!on_own_worker(executor)) {
+        held = (weft_executor *)executor;
+        if (!weft_executor_retain_live(held))
+            return weft_error_set(WEFT_EINVAL,
+                                  "weft_executor_get_stats: not a live executor (freed, or "
+                                  "never created)");
+    }
     *stats = (weft_executor_stats){.workers = executor->config.workers};
     for (unsigned i = 0; i < executor->worker_count; i++) {
         const weft_worker *worker = &executor->workers[i];
@@ -552,5 +750,7 @@ int weft_executor_get_stats(const weft_executor *executor, weft_executor_stats *
         stats->parks += atomic_load_explicit(&worker->parks, memory_order_relaxed);
         stats->wakeups += atomic_load_explicit(&worker->wakeups, memory_order_relaxed);
     }
+    if (held != NULL)
+        weft_executor_release(held);
     return 0;
 }

@@ -17,7 +17,8 @@ struct weft_executor {
     /* One for the owner (weft_run) plus one per task not yet freed, so a
      * task may outlive weft_run and still report through the handler. */
     atomic_int references;
-    weft_config config;
+    weft_config config; /* config.debug: debug mode, the environment included */
+    int64_t slow_step_ns; /* debug mode's threshold; 0 when off (debug.c) */
     unsigned worker_count;
     weft_worker *workers;
     weft_stack_depot stack_depot; /* stacks traded between the workers' pools */
@@ -59,6 +60,19 @@ struct weft_executor {
     atomic_bool main_done;
     bool threads_started; /* under lock */
     bool shut_down;       /* under lock: shutdown completed */
+    /* weft_executor_free was called: the owner's hold is gone, so the
+     * executor takes no more calls (WEFT_EINVAL) even while tasks keep its
+     * memory alive. Exchanged once, so a second free is refused. */
+    atomic_bool owner_released;
+    /* Set by a shutdown whose grace period passed with tasks still
+     * pending: the executor is never closed (those tasks sit on its
+     * stacks) and stays in the live list, reachable, for ever. */
+    bool abandoned;
+    /* Made by weft_run, which owns it: weft_executor_shutdown and
+     * weft_executor_free refuse it. Written before any other thread sees it. */
+    bool owned_by_run;
+    /* The live list (under the registry lock in executor.c). */
+    weft_executor *live_next;
 };
 
 #define WEFT_MAX_WORKERS 1024u
@@ -99,5 +113,21 @@ void weft_executor_stop_threads(weft_executor *executor);
 
 /* The running executor of the calling thread. */
 weft_executor *weft_executor_running(void);
+
+/* Every executor is listed from weft_executor_new until its memory is
+ * freed, so a call given a dangling pointer is refused instead of reading
+ * freed memory. Takes a reference on executor if it is listed and still
+ * referenced, else returns false; the caller releases it. (An executor
+ * allocated later at the same address is indistinguishable: documented.) */
+bool weft_executor_retain_live(weft_executor *executor);
+
+/* The loop-clock time (weft_clock_ns) at which a shutdown starting now
+ * gives up on tasks that ignore their cancellation; INT64_MAX for none. */
+int64_t weft_executor_grace_deadline(const weft_executor *executor);
+
+/* Reports each task of tasks that is not done as abandoned at shutdown
+ * (exception handler, WEFT_ETIMEDOUT), marks executor abandoned and
+ * returns how many it reported. */
+size_t weft_executor_abandon(weft_executor *executor, weft_task **tasks, size_t count);
 
 #endif

@@ -55,11 +55,11 @@ _Noreturn static void report_overflow(weft_fiber *f)
 {
     void (*handler)(void *, size_t) = weft_fiber_overflow_handler;
     if (handler != NULL)
-        handler(f->owner, f->stack.size);
+        handler(f->owner, weft_stack_slot_size(&f->stack));
 
     char digits[24];
     size_t i = sizeof digits;
-    size_t n = f->stack.size;
+    size_t n = weft_stack_slot_size(&f->stack);
     do {
         digits[--i] = (char)('0' + n % 10);
         n /= 10;
@@ -346,6 +346,7 @@ void weft_fiber_release(weft_fiber *f, weft_stack_pool *pool)
     void *tsan_fiber = f->tsan_fiber;
     f->stack.low = NULL;
     f->stack.size = 0;
+    f->stack.canary = NULL;
     f->tsan_fiber = NULL;
     f->stack_bottom = NULL;
     f->stack_size_for_asan = 0;

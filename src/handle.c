@@ -123,11 +123,23 @@ static int schedule_call(weft_executor *executor, int64_t when_ns, weft_callback
         return weft_error_set(WEFT_EINVAL, "weft_call_%s: %s is NULL",
                               when_ns == WEFT_HANDLE_SOON ? "soon" : "at",
                               executor == NULL ? "executor" : "fn");
+    weft_worker *worker = weft_worker_current();
+    if (worker == NULL || worker->executor != executor) {
+        /* From another thread executor may be freed memory: read it only
+         * while holding it through the live list. */
+        if (!weft_executor_retain_live(executor))
+            return weft_error_set(WEFT_EINVAL, "weft_call_%s: not a live executor (freed, or "
+                                               "never created)",
+                                  when_ns == WEFT_HANDLE_SOON ? "soon" : "at");
+        bool closed = atomic_load_explicit(&executor->closed, memory_order_acquire);
+        weft_executor_release(executor);
+        if (closed)
+            return weft_error_set(WEFT_ESHUTDOWN,
+                                  "cannot schedule a callback: the executor is shut down");
+        return weft_error_set(WEFT_ENOLOOP, "callbacks must be scheduled from the executor's loop");
+    }
     if (atomic_load_explicit(&executor->closed, memory_order_acquire))
         return weft_error_set(WEFT_ESHUTDOWN, "cannot schedule a callback: the executor is shut down");
-    weft_worker *worker = weft_worker_current();
-    if (worker == NULL || worker->executor != executor)
-        return weft_error_set(WEFT_ENOLOOP, "callbacks must be scheduled from the executor's loop");
     weft_handle *handle = weft_handle_new(executor, when_ns, fn, arg, name, file, line);
     if (handle == NULL)
         return weft_error_set(WEFT_ENOMEM, "out of memory scheduling a callback");

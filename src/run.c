@@ -3,8 +3,10 @@
  * finishes the tasks left (A3), reports coroutines never awaited, frees
  * everything, and returns main's outcome (A5). */
 #include "alloc.h"
+#include "debug.h"
 #include "error.h"
 #include "executor.h"
+#include "handle.h"
 #include "spinlock.h"
 #include "task.h"
 #include "worker.h"
@@ -118,10 +120,13 @@ static weft_task *first_pending_task(weft_executor *executor)
 /* A3 (_cancel_all_tasks): cancel what is left without a message and run
  * until it is all done; a task that ends with an error other than a cancel
  * is reported. Unlike asyncio, tasks created during this shutdown are
- * cancelled too (in further rounds) instead of being left pending. Without
- * memory for a snapshot the tasks are cancelled one at a time: waiting for
- * memory instead could wait forever, with nothing left to run. */
-static void cancel_remaining_tasks(weft_executor *executor, weft_worker *worker)
+ * cancelled too (in further rounds) instead of being left pending, and the
+ * tasks still pending at deadline (weft_clock_ns time) are abandoned, as
+ * weft_executor_shutdown does. Without memory for a snapshot the tasks are
+ * cancelled one at a time: waiting for memory instead could wait forever,
+ * with nothing left to run. Returns how many tasks were abandoned. */
+static size_t cancel_remaining_tasks(weft_executor *executor, weft_worker *worker,
+                                     int64_t deadline)
 {
     for (;;) {
         weft_task **tasks;
@@ -129,22 +134,36 @@ static void cancel_remaining_tasks(weft_executor *executor, weft_worker *worker)
         if (weft_all_tasks(&tasks, &count) != 0) {
             weft_task *task = first_pending_task(executor);
             if (task == NULL)
-                return;
+                return 0;
             weft_task_request_cancel(task, NULL);
-            while (!weft_task_done(task))
+            while (!weft_task_done(task)) {
+                if (weft_clock_ns() >= deadline) {
+                    size_t abandoned = weft_executor_abandon(executor, &task, 1);
+                    weft_task_release(task);
+                    return abandoned;
+                }
                 make_progress(worker);
+            }
             report_shutdown_error(executor, task);
             weft_task_release(task);
             continue;
         }
         if (count == 0) {
             weft_tasks_release(tasks, count);
-            return;
+            return 0;
         }
+        if (executor->config.debug)
+            weft_debug_report_pending(executor, tasks, count, "weft_run()");
         for (size_t i = 0; i < count; i++)
             weft_task_request_cancel(tasks[i], NULL);
-        while (!all_done(tasks, count))
+        while (!all_done(tasks, count)) {
+            if (weft_clock_ns() >= deadline) {
+                size_t abandoned = weft_executor_abandon(executor, tasks, count);
+                weft_tasks_release(tasks, count);
+                return abandoned;
+            }
             make_progress(worker);
+        }
         for (size_t i = 0; i < count; i++)
             report_shutdown_error(executor, tasks[i]);
         weft_tasks_release(tasks, count);
@@ -158,15 +177,46 @@ static void cancel_remaining_tasks(weft_executor *executor, weft_worker *worker)
  * dropped with the loop. */
 enum { SHUTDOWN_DRAIN_ITERATIONS = 100 };
 
-static void finish_remaining_work(weft_executor *executor, weft_worker *worker)
+static int grace_timer_fired(void *arg)
 {
-    for (int i = 0; i < SHUTDOWN_DRAIN_ITERATIONS; i++) {
-        cancel_remaining_tasks(executor, worker);
-        if (!work_left(worker))
-            return;
+    (void)arg; /* its only job was to end the loop's wait */
+    return 0;
+}
+
+/* Returns how many tasks were abandoned (0: everything finished). */
+static size_t finish_remaining_work(weft_executor *executor, weft_worker *worker)
+{
+    int64_t deadline = weft_executor_grace_deadline(executor);
+    /* A single loop blocks in run_once until a timer or injected work: a
+     * timer at the deadline makes sure it wakes up to give up on tasks
+     * that ignore their cancellation and wait on something nobody sets. */
+    weft_handle *grace_timer = NULL;
+    if (deadline != INT64_MAX && executor->worker_count == 1) {
+        grace_timer = weft_handle_new(executor, deadline, grace_timer_fired, NULL,
+                                      "grace_timer_fired", __FILE__, __LINE__);
+        if (grace_timer != NULL) {
+            weft_handle_retain_internal(grace_timer); /* ours, to cancel it */
+            if (weft_worker_add_timer(worker, grace_timer) != 0) {
+                weft_handle_release(grace_timer);
+                weft_handle_release(grace_timer);
+                grace_timer = NULL;
+            }
+        }
+    }
+    size_t abandoned = 0;
+    for (int i = 0; i < SHUTDOWN_DRAIN_ITERATIONS && abandoned == 0; i++) {
+        abandoned = cancel_remaining_tasks(executor, worker, deadline);
+        if (abandoned != 0 || !work_left(worker))
+            break;
         make_progress(worker);
     }
-    cancel_remaining_tasks(executor, worker);
+    if (abandoned == 0)
+        abandoned = cancel_remaining_tasks(executor, worker, deadline);
+    if (grace_timer != NULL) {
+        weft_handle_cancel(grace_timer);
+        weft_handle_release(grace_timer);
+    }
+    return abandoned;
 }
 
 static void report_never_awaited(weft_executor *executor)
@@ -203,6 +253,8 @@ int weft_run_with(const weft_config *config, weft_coro *main, void **result)
             weft_coro_destroy(main);
         return code;
     }
+    executor->owned_by_run = true;
+    double executor_grace = executor->config.shutdown_grace;
     weft_worker *worker = &executor->workers[0];
     weft_fiber_thread_init(&worker->fiber, executor->config.guard_pages);
     weft_worker_bind(worker);
@@ -222,6 +274,7 @@ int weft_run_with(const weft_config *config, weft_coro *main, void **result)
     int code;
     char *message = NULL;
     void *value = NULL;
+    size_t abandoned = 0;
     if (main_task == NULL) {
         code = weft_last_error();
         message = weft_error_slot_take_message(weft_error_slot_current(), code);
@@ -231,10 +284,10 @@ int weft_run_with(const weft_config *config, weft_coro *main, void **result)
         code = weft_last_error();
         message = weft_error_slot_take_message(weft_error_slot_current(), code);
         weft_task_request_cancel(main_task, NULL);
-        finish_remaining_work(executor, worker);
+        abandoned = finish_remaining_work(executor, worker);
     } else {
         run_until_stopped(worker);
-        finish_remaining_work(executor, worker);
+        abandoned = finish_remaining_work(executor, worker);
         code = weft_future_outcome(&main_task->future, &value);
         message = weft_error_slot_take_message(weft_error_slot_current(), code);
     }
@@ -244,9 +297,18 @@ int weft_run_with(const weft_config *config, weft_coro *main, void **result)
     /* Unbind before closing: the worker's memory goes with the close. */
     weft_fiber_thread_fini(&worker->fiber);
     weft_worker_bind(NULL);
-    weft_executor_close(executor);
+    /* Abandoned tasks sit on the executor's stacks: it is never closed. */
+    if (abandoned == 0)
+        weft_executor_close(executor);
     weft_task_release(main_task);
     weft_executor_release(executor);
+    if (abandoned != 0 && code == 0) {
+        code = WEFT_ETIMEDOUT;
+        weft_free(message);
+        message = weft_format("weft_run: %zu task(s) still pending %g s after being cancelled "
+                              "were abandoned",
+                              abandoned, executor_grace);
+    }
 
     /* The caller sees main's outcome as its own last error (A5). */
     if (code != 0)

@@ -9,9 +9,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-/* Bookkeeping kept inside the slab, in its last page: overflows run
- * downward, so the page above the highest stack is the one no overflowing
- * stack can reach. */
+/* Bookkeeping kept inside the slab, in its first page, below the canary
+ * of the lowest stack: an overflow of that stack hits the canary (or its
+ * guard page) before it reaches this. */
 struct weft_stack_slab {
     struct weft_stack_slab *next;
     void *base;
@@ -22,8 +22,7 @@ struct weft_stack_slab {
  * touched first and are certainly resident already. */
 struct weft_stack_free {
     struct weft_stack_free *next;
-    void *low;
-    size_t size;
+    weft_stack stack;
 };
 
 static size_t round_up(size_t n, size_t to)
@@ -69,8 +68,7 @@ static int map_slab(weft_stack_pool *pool)
      * make 2 MiB of a slab resident.  Failure only means no THP support. */
     (void)madvise(base, length, MADV_NOHUGEPAGE);
 #endif
-    struct weft_stack_slab *slab =
-        (struct weft_stack_slab *)((char *)base + pool->slab_stacks * stride);
+    struct weft_stack_slab *slab = base;
     slab->next = pool->slabs;
     slab->base = base;
     slab->length = length;
@@ -88,20 +86,28 @@ static int carve(weft_stack_pool *pool, weft_stack *out)
         if (map_slab(pool) != 0)
             return -1;
     }
-    char *slot = (char *)pool->slabs->base +
+    /* The first page holds the slab record and the lowest stack's canary. */
+    char *slot = (char *)pool->slabs->base + pool->page_size +
                  pool->carved * (pool->stack_size + pool->guard_size);
     if (pool->guard_size != 0 && mprotect(slot, pool->guard_size, PROT_NONE) != 0)
         return -1; /* ENOMEM here usually means vm.max_map_count was reached */
     pool->carved++;
     out->low = slot + pool->guard_size;
-    out->size = pool->stack_size;
+    if (pool->guard_size != 0) {
+        out->size = pool->stack_size;
+        out->canary = out->low;
+    } else {
+        /* The top of each slot is the canary of the slot above. */
+        out->size = pool->stack_size - WEFT_STACK_CANARY_BYTES;
+        out->canary = (uint64_t *)((char *)out->low - WEFT_STACK_CANARY_BYTES);
+    }
     return 0;
 }
 
 static void write_canary(const weft_stack *stack)
 {
-    weft_sanitizer_unpoison(stack->low, WEFT_STACK_CANARY_BYTES); /* see weft_stack_canary_intact */
-    uint64_t *word = (uint64_t *)stack->low;
+    weft_sanitizer_unpoison(stack->canary, WEFT_STACK_CANARY_BYTES); /* see weft_stack_canary_intact */
+    uint64_t *word = stack->canary;
     for (size_t i = 0; i < WEFT_STACK_CANARY_BYTES / sizeof(uint64_t); i++)
         word[i] = WEFT_STACK_CANARY_WORD;
 }
@@ -135,8 +141,8 @@ void weft_stack_depot_trim(weft_stack_depot *depot, size_t page_size)
         if (node == NULL)
             return;
         /* All pages but the top one, which holds the free-list node. */
-        if (node->size > page_size)
-            (void)madvise(node->low, node->size - page_size, MADV_DONTNEED);
+        if (node->stack.size > page_size)
+            (void)madvise(node->stack.low, node->stack.size - page_size, MADV_DONTNEED);
         pthread_mutex_lock(&depot->lock);
         node->next = depot->cold;
         depot->cold = node;
@@ -216,8 +222,7 @@ int weft_stack_acquire(weft_stack_pool *pool, weft_stack *out)
         pool->cold_count--;
     }
     if (node != NULL) {
-        out->low = node->low;
-        out->size = node->size;
+        *out = node->stack;
     } else if (carve(pool, out) != 0) {
         return -1;
     }
@@ -235,8 +240,7 @@ void weft_stack_release(weft_stack_pool *pool, weft_stack *stack)
 
     struct weft_stack_free *node =
         (struct weft_stack_free *)((char *)stack->low + stack->size - sizeof *node);
-    node->low = stack->low;
-    node->size = stack->size;
+    node->stack = *stack;
     if (pool->hot_count < pool->hot_max) {
         node->next = pool->hot;
         pool->hot = node;
@@ -254,6 +258,7 @@ void weft_stack_release(weft_stack_pool *pool, weft_stack *stack)
     }
     stack->low = NULL;
     stack->size = 0;
+    stack->canary = NULL;
 }
 
 void weft_stack_pool_destroy(weft_stack_pool *pool)

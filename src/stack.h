@@ -24,8 +24,12 @@
 
 #define WEFT_STACK_DEFAULT_SIZE ((size_t)64 * 1024)
 
-/* Overflow canary: this word repeated over the lowest WEFT_STACK_CANARY_BYTES
- * of every stack, written at acquire and checked by the fiber layer. */
+/* Overflow canary: this word repeated over the WEFT_STACK_CANARY_BYTES just
+ * below a stack's usable bytes, written at acquire and checked by the fiber
+ * layer. Without guard pages the canary is the top of the slot below, whose
+ * page a busy neighbour has resident anyway, so a task whose frames fit in
+ * one page costs one resident page, not two; with guard pages it is the
+ * lowest bytes of the stack itself (the guard page is below them). */
 #define WEFT_STACK_CANARY_BYTES 64
 #define WEFT_STACK_CANARY_WORD UINT64_C(0x5745465453544b21) /* "WEFTSTK!" */
 
@@ -37,8 +41,9 @@
 #define WEFT_STACK_HOT_MAX 64
 
 typedef struct weft_stack {
-    void *low;   /* lowest usable address, page aligned */
-    size_t size; /* usable bytes, a page multiple */
+    void *low;        /* lowest usable address, page aligned */
+    size_t size;      /* usable bytes: the slot's, less its neighbour's canary */
+    uint64_t *canary; /* WEFT_STACK_CANARY_BYTES just below low, or at low */
 } weft_stack;
 
 struct weft_stack_slab;
@@ -66,7 +71,7 @@ void weft_stack_depot_trim(weft_stack_depot *depot, size_t page_size);
 
 typedef struct weft_stack_pool weft_stack_pool;
 struct weft_stack_pool {
-    size_t stack_size;            /* usable bytes per stack, page multiple */
+    size_t stack_size;            /* bytes per stack slot, page multiple */
     size_t guard_size;            /* 0, or one page below every stack */
     size_t page_size;
     size_t slab_stacks;           /* stacks per slab */
@@ -101,14 +106,22 @@ void weft_stack_release(weft_stack_pool *pool, weft_stack *stack);
  * pools' free lists: destroy all pools of an executor together. */
 void weft_stack_pool_destroy(weft_stack_pool *pool);
 
+/* The size the stack was asked for (the pool's stack_size), as reports
+ * should name it: a canary below low was taken from the slot's top. */
+static inline size_t weft_stack_slot_size(const weft_stack *stack)
+{
+    bool canary_below = (const char *)stack->canary < (const char *)stack->low;
+    return stack->size + (canary_below ? WEFT_STACK_CANARY_BYTES : 0);
+}
+
 /* Inline because the fiber layer runs it on every switch away from a fiber.
  * The bottom of a stack can hold ASan redzones that an overflowing frame
  * left there: they are cleared first (one branch without ASan), so the
  * check reports the overflow instead of tripping ASan. */
 static inline bool weft_stack_canary_intact(const weft_stack *stack)
 {
-    weft_sanitizer_unpoison(stack->low, WEFT_STACK_CANARY_BYTES);
-    const uint64_t *word = (const uint64_t *)stack->low;
+    weft_sanitizer_unpoison(stack->canary, WEFT_STACK_CANARY_BYTES);
+    const uint64_t *word = stack->canary;
     uint64_t diff = 0;
     for (size_t i = 0; i < WEFT_STACK_CANARY_BYTES / sizeof(uint64_t); i++)
         diff |= word[i] ^ WEFT_STACK_CANARY_WORD;

@@ -96,7 +96,7 @@ void weft_task_launch(weft_executor *executor, weft_task *task, weft_coro *coro)
 {
     task->runnable.kind = WEFT_RUNNABLE_TASK_STEP;
     weft_future_init(&task->future, task);
-    atomic_init(&task->state, WEFT_TASK_SCHEDULED);
+    atomic_init(&task->state, WEFT_TASK_NEW);
     atomic_init(&task->references, 2); /* the caller's and the executor's */
     task->executor = executor;
     weft_executor_take_task_reference(executor);
@@ -182,12 +182,18 @@ static void task_finish(weft_task *task, int code, void *value)
 {
     weft_future_state state = WEFT_FUTURE_FINISHED;
     char *message = NULL;
-    weft_spinlock_lock(&task->future.lock);
-    bool must_cancel = task->must_cancel;
-    task->must_cancel = false;
-    char *cancel_message = task->cancel_message;
-    task->cancel_message = NULL;
-    weft_spinlock_unlock(&task->future.lock);
+    /* Usually no cancel is pending: the lock is taken only when one may be
+     * (the message of an earlier, delivered cancel goes at release). */
+    bool must_cancel = false;
+    char *cancel_message = NULL;
+    if (atomic_load_explicit(&task->must_cancel, memory_order_relaxed)) {
+        weft_spinlock_lock(&task->future.lock);
+        must_cancel = atomic_load_explicit(&task->must_cancel, memory_order_relaxed);
+        atomic_store_explicit(&task->must_cancel, false, memory_order_relaxed);
+        cancel_message = task->cancel_message;
+        task->cancel_message = NULL;
+        weft_spinlock_unlock(&task->future.lock);
+    }
 
     if (code == 0 && must_cancel) {
         /* Cancelled during its last step and returned without awaiting:
@@ -217,9 +223,12 @@ static void task_finish(weft_task *task, int code, void *value)
 /* S3: a pending cancel replaces whatever this step would deliver. */
 static void deliver_pending_cancel(weft_task *task)
 {
+    /* The look without the lock: see must_cancel in task.h. */
+    if (!atomic_load_explicit(&task->must_cancel, memory_order_relaxed))
+        return;
     weft_spinlock_lock(&task->future.lock);
-    if (task->must_cancel) {
-        task->must_cancel = false;
+    if (atomic_load_explicit(&task->must_cancel, memory_order_relaxed)) {
+        atomic_store_explicit(&task->must_cancel, false, memory_order_relaxed);
         weft_free(task->step_message);
         task->step_error = WEFT_ECANCELLED;
         task->step_message = weft_strdup(task->cancel_message);
@@ -242,9 +251,37 @@ static bool finish_if_cancelled_before_start(weft_task *task)
     return true;
 }
 
+/* The popper of a queue entry and an awaiter claiming a new task (LIFO
+ * mode) race for a task with a CAS on its state. Every entry is either
+ * owed a step (the task is NEW or SCHEDULED) or left stale by a claim, and
+ * each claim added one task reference: an entry whose task is in any other
+ * state is stale, and its pop drops that reference. Which of two entries
+ * of one task runs it does not matter: they are the same pointer. */
+static bool take_step(weft_task *task)
+{
+    unsigned state = atomic_load_explicit(&task->state, memory_order_relaxed);
+    while (state == WEFT_TASK_SCHEDULED || state == WEFT_TASK_NEW) {
+        /* acquire: after a claim lost and won again nothing is read here,
+         * but a won step reads what the scheduler wrote before the push. */
+        if (atomic_compare_exchange_weak_explicit(&task->state, &state, WEFT_TASK_RUNNING,
+                                                  memory_order_acquire, memory_order_relaxed))
+            return true;
+    }
+    return false;
+}
+
+bool weft_task_entry_is_stale(weft_task *task)
+{
+    unsigned state = atomic_load_explicit(&task->state, memory_order_relaxed);
+    return state != WEFT_TASK_SCHEDULED && state != WEFT_TASK_NEW;
+}
+
 void weft_task_step(weft_worker *worker, weft_task *task)
 {
-    atomic_store_explicit(&task->state, WEFT_TASK_RUNNING, memory_order_relaxed);
+    if (!take_step(task)) {
+        weft_task_release(task); /* a stale entry: its claim's reference */
+        return;
+    }
     deliver_pending_cancel(task);
 
     if (!task->started) {
@@ -277,7 +314,8 @@ void weft_task_step(weft_worker *worker, weft_task *task)
         task_finish(task, task->return_code, task->return_value);
         break;
     case WEFT_INTENT_REQUEUE:
-        atomic_store_explicit(&task->state, WEFT_TASK_SCHEDULED, memory_order_relaxed);
+        /* It stays RUNNING in the LIFO yield lane (a stale entry popped
+         * meanwhile must not run it); SCHEDULED once it is queued. */
         weft_worker_requeue_yielded(worker, task);
         break;
     case WEFT_INTENT_WAIT: {
@@ -287,7 +325,7 @@ void weft_task_step(weft_worker *worker, weft_task *task)
         if (!atomic_compare_exchange_strong_explicit(&task->state, &expected, WEFT_TASK_SUSPENDED,
                                                      memory_order_acq_rel,
                                                      memory_order_acquire)) {
-            atomic_store_explicit(&task->state, WEFT_TASK_SCHEDULED, memory_order_relaxed);
+            atomic_store_explicit(&task->state, WEFT_TASK_SCHEDULED, memory_order_release);
             weft_schedule(task->executor, &task->runnable);
         }
         break;
@@ -320,41 +358,81 @@ static bool stack_has_room(const weft_fiber *fiber)
     return here > low && here - low >= fiber->stack.size / 2;
 }
 
+static bool claim_new(weft_task *task)
+{
+    unsigned expected = WEFT_TASK_NEW;
+    /* acquire: the launcher's writes (coro, name) were published by the
+     * queue push this claim bypasses; the release side is the state's
+     * initialisation before that push. */
+    return atomic_compare_exchange_strong_explicit(&task->state, &expected, WEFT_TASK_RUNNING,
+                                                   memory_order_acquire, memory_order_relaxed);
+}
+
+/* Claims task for an inline run: from the bottom of our own deque when it
+ * is the newest entry there (no stale entry left), else wherever its entry
+ * is, leaving that entry stale with a reference of its own. */
+static bool claim_for_inline_run(weft_worker *worker, weft_task *task)
+{
+    if (weft_deque_peek_newest(&worker->ready) == &task->runnable &&
+        weft_deque_take(&worker->ready) == &task->runnable) {
+        if (claim_new(task))
+            return true;
+        /* Claimed elsewhere first: the entry we took was a stale one (or,
+         * after the claimer ran and requeued it, an equivalent one). */
+        weft_task_release(task);
+        return false;
+    }
+    weft_task_retain(task); /* for the entry left behind */
+    if (claim_new(task))
+        return true;
+    weft_task_release(task); /* not the last: the caller holds one */
+    return false;
+}
+
+/* The entries of tasks claimed while running inline end up stale on top
+ * of our deque, above the siblings their awaiter wants next: drop them now
+ * so the next await finds its task at the bottom and memory is freed. */
+static void drop_stale_entries(weft_worker *worker)
+{
+    /* Take before looking: a thief may steal and free the entry we would
+     * peek at, so only an entry we own is read. */
+    weft_runnable *newest;
+    while ((newest = weft_deque_take(&worker->ready)) != NULL) {
+        if (newest->kind != WEFT_RUNNABLE_TASK_STEP ||
+            !weft_task_entry_is_stale((weft_task *)newest)) {
+            /* Back where it was, the newest entry. */
+            if (weft_deque_push(&worker->ready, newest) != 0)
+                weft_executor_inject(worker->executor, newest);
+            return;
+        }
+        weft_task_release((weft_task *)newest);
+    }
+}
+
 bool weft_task_run_inline(weft_task *self, weft_task *task)
 {
     weft_executor *executor = self->executor;
     if (executor->config.order != WEFT_ORDER_LIFO || task->executor != executor ||
+        atomic_load_explicit(&task->state, memory_order_relaxed) != WEFT_TASK_NEW ||
         !stack_has_room(self->stack_fiber))
         return false;
     weft_worker *worker = weft_worker_current();
-    if (weft_deque_peek_newest(&worker->ready) != &task->runnable)
-        return false;
     /* self waits on task from here, so a cancel of self reaches task (S8);
      * a cancel already pending for self takes the usual way (T3). */
     weft_spinlock_lock(&self->future.lock);
-    bool must_cancel = self->must_cancel;
+    bool must_cancel = atomic_load_explicit(&self->must_cancel, memory_order_relaxed);
     if (!must_cancel)
         self->waiting_on = &task->future;
     weft_spinlock_unlock(&self->future.lock);
     if (must_cancel)
         return false;
-    /* Only the owner takes from the bottom: the item is task, or NULL if a
-     * thief stole it after the peek. Once taken, nobody else can run it. */
-    weft_runnable *taken = weft_deque_take(&worker->ready);
-    if (taken != NULL && task->started) {
-        /* A task woken from a wait, not a new one: leave it queued. */
-        if (weft_deque_push(&worker->ready, taken) != 0)
-            weft_executor_inject(executor, taken);
-        taken = NULL;
-    }
-    if (taken == NULL) {
+    if (!claim_for_inline_run(worker, task)) {
         weft_spinlock_lock(&self->future.lock);
         self->waiting_on = NULL;
         weft_spinlock_unlock(&self->future.lock);
         return false;
     }
 
-    atomic_store_explicit(&task->state, WEFT_TASK_RUNNING, memory_order_relaxed);
     deliver_pending_cancel(task);
     if (!finish_if_cancelled_before_start(task)) {
         weft_fiber *fiber = self->stack_fiber;
@@ -367,9 +445,11 @@ bool weft_task_run_inline(weft_task *self, weft_task *task)
         void *value = NULL;
         int code = task->coro->fn(task->coro->arg, &value);
         /* task may have suspended, and self resumed on another worker. */
-        weft_worker_current()->current_task = self;
+        worker = weft_worker_current();
+        worker->current_task = self;
         fiber->owner = lender;
         task_finish(task, code, value);
+        drop_stale_entries(worker);
     }
     return true;
 }
@@ -447,7 +527,7 @@ static void break_inline_cycle(weft_task *task, weft_task *awaited, const char *
     weft_spinlock_lock(&awaited->future.lock);
     bool waits_on_task = awaited->waiting_on == &task->future;
     if (waits_on_task) {
-        awaited->must_cancel = true;
+        atomic_store_explicit(&awaited->must_cancel, true, memory_order_relaxed);
         weft_free(awaited->cancel_message);
         awaited->cancel_message = weft_strdup(msg);
     }
@@ -505,7 +585,7 @@ int weft_task_request_cancel(weft_task *task, const char *msg)
     if (!passed_on) {
         /* S2.4: delivered at the task's next step; the last message wins. */
         weft_spinlock_lock(&future->lock);
-        task->must_cancel = true;
+        atomic_store_explicit(&task->must_cancel, true, memory_order_relaxed);
         weft_free(task->cancel_message);
         task->cancel_message = weft_strdup(msg);
         weft_spinlock_unlock(&future->lock);

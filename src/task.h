@@ -21,6 +21,13 @@ typedef enum weft_task_state {
     WEFT_TASK_SUSPENDING = 3, /* registered as a waiter, switch not finished */
     WEFT_TASK_SUSPENDED = 4,  /* switched away, waiting for a wake-up */
     WEFT_TASK_DONE = 5,
+    /* Scheduled for its first step. In LIFO mode an awaiter may claim it
+     * (NEW -> RUNNING) and run it inline; its queue entry is then stale, and
+     * holds a task reference that whoever pops it drops (weft_task_step).
+     * A stale entry may also be the one that runs a later step, so every
+     * store of SCHEDULED is a release: its popper synchronizes through the
+     * state, not through the queue it was pushed on. */
+    WEFT_TASK_NEW = 6,
 } weft_task_state;
 /* Set on SUSPENDING by a waker that came before the switch finished: the
  * worker reschedules the task right after the switch (lost wake-up rule). */
@@ -60,7 +67,10 @@ struct weft_task {
      * task that awaited it (LIFO mode), that awaiter's fiber. */
     weft_fiber *stack_fiber;
     bool started;
-    bool must_cancel;     /* cancellation, see below */
+    /* Written under future.lock; atomic so the step's hot path can look
+     * without the lock (a cancel that lands just after the look is
+     * delivered at the next suspension, as one arriving mid-step is). */
+    atomic_bool must_cancel;
     unsigned char intent; /* a weft_task_intent */
     int return_code;      /* what the coroutine returned (intent FINISH) */
     void *return_value;
@@ -112,14 +122,17 @@ weft_task *weft_task_alloc(const char *name);
  * holds two references: the caller's and the executor's. */
 void weft_task_launch(weft_executor *executor, weft_task *task, weft_coro *coro);
 
-/* Runs one step of task on worker (called by the worker loop). */
+/* Runs one step of task on worker (called by the worker loop), or, for
+ * a stale queue entry left by an inline claim, drops its reference. */
 struct weft_worker;
 void weft_task_step(struct weft_worker *worker, weft_task *task);
+/* Whether a queue entry of task is stale (see WEFT_TASK_NEW). */
+bool weft_task_entry_is_stale(weft_task *task);
 
-/* LIFO mode: if task has not started and is the newest entry of this
- * worker's deque, takes it and runs it to completion on self's fiber, as a
- * function call (DESIGN.md section 6), with self waiting on it. Returns
- * false, having done nothing, when that is not possible. */
+/* LIFO mode: if task has not started, claims it and runs it to completion
+ * on self's fiber, as a function call (DESIGN.md section 6), with self
+ * waiting on it. Returns false, having done nothing, when that is not
+ * possible (started, claimed or stolen first, or self's stack is half used). */
 bool weft_task_run_inline(weft_task *self, weft_task *task);
 
 /* Wakes a waiting task: SUSPENDED -> SCHEDULED and queue it, or mark a

@@ -29,12 +29,38 @@ static weft_task *running_task(const char *function)
 /* Creation                                                           */
 /* ------------------------------------------------------------------ */
 
+static weft_task *submit_held(weft_executor *executor, weft_coro *coro, const char *name,
+                              bool outside);
+
 weft_task *weft_executor_submit(weft_executor *executor, weft_coro *coro, const char *name)
 {
     if (executor == NULL) {
         weft_error_set(WEFT_EINVAL, "weft_executor_submit: executor is NULL");
         return NULL;
     }
+    /* From outside the pool the executor may be gone: it must still be on
+     * the live list (held for the call) and not freed by its owner. */
+    weft_worker *worker = weft_worker_current();
+    bool outside = worker == NULL || worker->executor != executor;
+    if (outside && !weft_executor_retain_live(executor)) {
+        weft_error_set(WEFT_EINVAL, "weft_executor_submit: not a live executor (freed, or never "
+                                    "created)");
+        return NULL;
+    }
+    if (outside && atomic_load_explicit(&executor->owner_released, memory_order_acquire)) {
+        weft_executor_release(executor);
+        weft_error_set(WEFT_EINVAL, "weft_executor_submit: the executor was freed");
+        return NULL;
+    }
+    weft_task *task = submit_held(executor, coro, name, outside);
+    if (outside)
+        weft_executor_release(executor);
+    return task;
+}
+
+static weft_task *submit_held(weft_executor *executor, weft_coro *coro, const char *name,
+                              bool outside)
+{
     if (coro == NULL) {
         weft_error_set(WEFT_ENOTCORO, "a coroutine was expected, got None");
         return NULL;
@@ -42,8 +68,6 @@ weft_task *weft_executor_submit(weft_executor *executor, weft_coro *coro, const 
     /* From outside the pool, pass the gate that shutdown closes; on a
      * worker the submitting task is itself pending, so shutdown waits for
      * whatever it creates. */
-    weft_worker *worker = weft_worker_current();
-    bool outside = worker == NULL || worker->executor != executor;
     if (outside && !weft_executor_enter_submit(executor)) {
         weft_error_set(WEFT_ESHUTDOWN, "cannot create a task: the executor is shut down");
         return NULL;
@@ -122,7 +146,7 @@ static int wait_on(weft_task *self, weft_future *future)
 {
     weft_spinlock_lock(&self->future.lock);
     self->waiting_on = future;
-    bool must_cancel = self->must_cancel;
+    bool must_cancel = atomic_load_explicit(&self->must_cancel, memory_order_relaxed);
     char *message = must_cancel ? weft_strdup(self->cancel_message) : NULL;
     weft_spinlock_unlock(&self->future.lock);
 
@@ -130,7 +154,7 @@ static int wait_on(weft_task *self, weft_future *future)
      * are about to wait on; if that works it is no longer pending here. */
     if (must_cancel && weft_future_cancel_any(future, message)) {
         weft_spinlock_lock(&self->future.lock);
-        self->must_cancel = false;
+        atomic_store_explicit(&self->must_cancel, false, memory_order_relaxed);
         weft_spinlock_unlock(&self->future.lock);
     }
     weft_free(message);
@@ -171,8 +195,8 @@ static int finish_inline_await(weft_task *self, weft_task *task, void **result)
 {
     weft_spinlock_lock(&self->future.lock);
     self->waiting_on = NULL;
-    bool must_cancel = self->must_cancel;
-    self->must_cancel = false;
+    bool must_cancel = atomic_load_explicit(&self->must_cancel, memory_order_relaxed);
+    atomic_store_explicit(&self->must_cancel, false, memory_order_relaxed);
     char *message = must_cancel ? weft_strdup(self->cancel_message) : NULL;
     weft_spinlock_unlock(&self->future.lock);
     if (must_cancel) {

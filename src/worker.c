@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "alloc.h"
+#include "debug.h"
 #include "executor.h"
 #include "future.h"
 #include "handle.h"
@@ -59,6 +60,7 @@ int weft_worker_init(weft_worker *worker, weft_executor *executor, unsigned inde
     worker->index = index;
     worker->current_task = NULL;
     worker->stopping = false;
+    worker->slow_step_ns = executor->slow_step_ns;
     weft_spinlock_init(&worker->tasks_lock);
     worker->random_state = 0x9e3779b9u * (index + 1);
     pthread_mutex_init(&worker->park_lock, NULL);
@@ -132,7 +134,7 @@ int weft_worker_add_timer(weft_worker *worker, weft_handle *handle)
     return weft_timer_heap_push(&worker->timers, handle);
 }
 
-void weft_runnable_run(weft_worker *worker, weft_runnable *runnable)
+static inline void dispatch(weft_worker *worker, weft_runnable *runnable)
 {
     WEFT_TSAN_ACQUIRE(runnable);
     switch (runnable->kind) {
@@ -154,11 +156,29 @@ void weft_runnable_run(weft_worker *worker, weft_runnable *runnable)
     }
 }
 
+void weft_runnable_dispatch(weft_worker *worker, weft_runnable *runnable)
+{
+    dispatch(worker, runnable);
+}
+
+void weft_runnable_run(weft_worker *worker, weft_runnable *runnable)
+{
+    /* Debug mode's only hook on the hot path: one predictable branch. */
+    if (__builtin_expect(worker->slow_step_ns != 0, 0))
+        weft_debug_run_timed(worker, runnable);
+    else
+        dispatch(worker, runnable);
+}
+
 void weft_runnable_discard(weft_runnable *runnable)
 {
     switch (runnable->kind) {
     case WEFT_RUNNABLE_TASK_STEP:
-        break; /* never at close: shutdown runs every task to completion */
+        /* Shutdown runs every task to completion, so only stale entries
+         * are left at close (their claim's reference). */
+        if (weft_task_entry_is_stale((weft_task *)runnable))
+            weft_task_release((weft_task *)runnable);
+        break;
     case WEFT_RUNNABLE_HANDLE:
         weft_handle_release((weft_handle *)runnable);
         break;
@@ -174,6 +194,7 @@ void weft_runnable_discard(weft_runnable *runnable)
 void weft_worker_requeue_yielded(weft_worker *worker, weft_task *task)
 {
     if (worker->executor->config.order != WEFT_ORDER_LIFO) {
+        atomic_store_explicit(&task->state, WEFT_TASK_SCHEDULED, memory_order_release);
         weft_schedule(worker->executor, &task->runnable);
         return;
     }
@@ -194,6 +215,7 @@ static void release_yielded(weft_worker *worker)
     worker->yielded_head = worker->yielded_tail = NULL;
     while (task != NULL) {
         weft_task *next = task->yield_next;
+        atomic_store_explicit(&task->state, WEFT_TASK_SCHEDULED, memory_order_release);
         weft_schedule(worker->executor, &task->runnable);
         task = next;
     }

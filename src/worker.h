@@ -38,10 +38,15 @@ typedef struct weft_worker {
      * ready, so a yield gives others a turn (owner only). */
     weft_task *yielded_head, *yielded_tail;
     bool stopping;          /* loop.stop(): finish this iteration, then return */
+    /* Debug mode: report a runnable that runs this long (ns); 0 when off.
+     * A copy of the executor's, so the check stays on this line. */
+    int64_t slow_step_ns;
     /* Owner-only caches (worker_cache.c): recycled task memory and a batch
      * of references to the executor for the tasks created here. */
-    void *free_tasks;
+    void *free_tasks; /* recycled task slots (worker_cache.c) */
     unsigned free_task_count;
+    struct weft_task_block *carving; /* the block new task slots come from */
+    unsigned carved;                 /* slots of it handed out so far */
     unsigned cached_references;
     uint64_t next_number, end_number; /* a block of Task-N numbers (task.c) */
 
@@ -97,8 +102,10 @@ int weft_worker_add_timer(weft_worker *worker, weft_handle *handle);
  * in LIFO mode. */
 void weft_worker_requeue_yielded(weft_worker *worker, weft_task *task);
 
-/* Runs one runnable (dispatch on kind). */
+/* Runs one runnable (dispatch on kind); in debug mode, timed. */
 void weft_runnable_run(weft_worker *worker, weft_runnable *runnable);
+/* Runs one runnable, never timed (weft_runnable_run without debug mode). */
+void weft_runnable_dispatch(weft_worker *worker, weft_runnable *runnable);
 /* Drops a runnable that will never run (loop closing): releases what it holds. */
 void weft_runnable_discard(weft_runnable *runnable);
 

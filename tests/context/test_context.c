@@ -543,9 +543,13 @@ static void test_pool_basics(void)
     weft_stack s;
     CHECK(weft_stack_pool_init(&pool, 0, false) == 0 && pool.stack_size == WEFT_STACK_DEFAULT_SIZE,
           "pool: default stack size is %zu", (size_t)WEFT_STACK_DEFAULT_SIZE);
-    CHECK(weft_stack_acquire(&pool, &s) == 0 && s.size == WEFT_STACK_DEFAULT_SIZE &&
+    CHECK(weft_stack_acquire(&pool, &s) == 0 &&
+              s.size == WEFT_STACK_DEFAULT_SIZE - WEFT_STACK_CANARY_BYTES &&
               (uintptr_t)s.low % page_size() == 0 && weft_stack_canary_intact(&s),
-          "pool: acquired stack is page aligned, full size, canary written");
+          "pool: acquired stack is page aligned, its slot less the canary above, canary written");
+    /* Without guard pages the canary is the top of the slot below. */
+    CHECK((char *)s.canary == (char *)s.low - WEFT_STACK_CANARY_BYTES,
+          "pool: canary just below the stack");
     memset(s.low, 0xab, s.size); /* all of it is writable */
     weft_stack_release(&pool, &s);
     CHECK(s.low == NULL, "pool: release clears the handle");
@@ -589,7 +593,7 @@ static void test_pool_reuse(void)
     weft_stack_release(&b, &s[0]); /* a stack of pool a, released into pool b */
     weft_stack t;
     CHECK(weft_stack_acquire(&b, &t) == 0 && t.low == moved && b.slab_count == 0 &&
-              t.size == a.stack_size,
+              t.size == a.stack_size - WEFT_STACK_CANARY_BYTES,
           "pool: a stack released into another pool is served by that pool");
     weft_stack_release(&a, &t);
     for (int i = 1; i < N; i++)

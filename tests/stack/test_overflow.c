@@ -44,26 +44,26 @@ static __attribute__((noinline)) int descend(int depth)
 /* A function whose local buffer is larger than the room left on the stack,
  * filled completely: the common way a coroutine overflows. The size is
  * taken from this very frame so the buffer ends inside the canary (the
- * lowest 64 bytes), not beyond the stack. Under ASan the buffer gets
+ * 64 bytes below the stack), not beyond it. Under ASan the buffer gets
  * redzones below it and calls that poison them (the first one through the
  * dynamic linker's resolver, whose frame saves the vector registers), which
  * would run past the bottom of the stack (a fault, or another stack's
  * memory): the buffer stops a page short and one plain store breaks the
  * canary instead (its shadow is clean, so only weft's check sees it). */
-static __attribute__((noinline)) void fill_large_buffer(uintptr_t stack_low)
+static __attribute__((noinline)) void fill_large_buffer(uintptr_t canary)
 {
 #if defined(UNDER_ASAN)
     const size_t slack = 4096;
 #else
     const size_t slack = 32;
 #endif
-    size_t size = (uintptr_t)__builtin_frame_address(0) - stack_low - slack;
+    size_t size = (uintptr_t)__builtin_frame_address(0) - canary - slack;
     volatile char buffer[size];
     for (size_t i = 0; i < size; i++)
         buffer[i] = (char)i;
     (void)buffer[0];
 #if defined(UNDER_ASAN)
-    *(volatile char *)(stack_low + 8) ^= 1;
+    *(volatile char *)(canary + 8) ^= 1;
 #endif
 }
 
@@ -73,7 +73,7 @@ static int overflow_into_canary(void *arg, void **result)
 {
     (void)arg;
     (void)result;
-    fill_large_buffer((uintptr_t)weft_current_task()->stack_fiber->stack.low);
+    fill_large_buffer((uintptr_t)weft_current_task()->stack_fiber->stack.canary);
     weft_yield();
     return 0;
 }

@@ -15,7 +15,10 @@ UNIT_TESTS = \
 	tests/unit/test_inline \
 	tests/unit/test_executor \
 	tests/unit/test_sync \
-	tests/unit/test_compose
+	tests/unit/test_compose \
+	tests/unit/test_misuse \
+	tests/unit/test_shutdown \
+	tests/unit/test_debug
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 EXTRA_DIST += tests/unit/unit.h tests/unit/README.md
@@ -49,3 +52,9 @@ tests_unit_test_sync_SOURCES = tests/unit/test_sync.c tests/unit/unit.h
 tests_unit_test_sync_LDADD = libweft.la $(CMOCKA_LIBS) -lpthread
 tests_unit_test_compose_SOURCES = tests/unit/test_compose.c tests/unit/unit.h
 tests_unit_test_compose_LDADD = libweft.la $(CMOCKA_LIBS) -lm
+tests_unit_test_misuse_SOURCES = tests/unit/test_misuse.c tests/unit/unit.h
+tests_unit_test_misuse_LDADD = libweft.la $(CMOCKA_LIBS) -lpthread -lm
+tests_unit_test_shutdown_SOURCES = tests/unit/test_shutdown.c tests/unit/unit.h
+tests_unit_test_shutdown_LDADD = libweft.la $(CMOCKA_LIBS) -lpthread
+tests_unit_test_debug_SOURCES = tests/unit/test_debug.c tests/unit/unit.h
+tests_unit_test_debug_LDADD = libweft.la $(CMOCKA_LIBS) -lm

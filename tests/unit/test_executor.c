@@ -88,8 +88,10 @@ static void shutdown_while_idle(void **state)
         usleep(10000);
         assert_int_equal(weft_executor_shutdown(executor), 0);
         assert_int_equal(weft_executor_shutdown(executor), 0); /* idempotent */
-        assert_null(weft_executor_submit(executor, weft_coro_new(returns_arg, NULL), NULL));
+        weft_coro *refused = weft_coro_new(returns_arg, NULL);
+        assert_null(weft_executor_submit(executor, refused, NULL));
         assert_int_equal(weft_last_error(), WEFT_ESHUTDOWN);
+        weft_coro_free(refused); /* a refused coroutine stays the caller's */
         weft_executor_free(executor);
 
         weft_executor_free(start(workers));

@@ -275,6 +275,106 @@ static void inline_failure_reaches_the_awaiter(void **state)
     assert_int_equal(ureport_count, 0); /* retrieved by the await: no report */
 }
 
+/* ------------------------------------------- claims of older new tasks */
+
+enum { CLAIM_CHILDREN = 64 };
+static atomic_int runs[CLAIM_CHILDREN];
+
+static int counts_its_run(void *arg, void **result)
+{
+    atomic_fetch_add(&runs[IV(arg)], 1);
+    *result = PV(IV(arg) * 3);
+    return 0;
+}
+
+/* Children awaited oldest first: each one but the newest is not at the
+ * bottom of the deque, so the await claims it where it is and leaves its
+ * entry stale. Returns the steps the children took of their own. */
+static int awaits_oldest_first(void *arg, void **result)
+{
+    int count = IV(arg);
+    weft_task *children[CLAIM_CHILDREN];
+    uint64_t before = steps_run();
+    for (int i = 0; i < count; i++)
+        children[i] = weft_spawn(counts_its_run, PV(i));
+    for (int i = 0; i < count; i++) {
+        void *r = NULL;
+        EXPECT_INT(weft_await(children[i], &r), 0);
+        EXPECT_PTR(r, PV(i * 3));
+        weft_task_release(children[i]); /* its stale entry keeps it alive */
+    }
+    *result = (void *)(uintptr_t)(steps_run() - before);
+    return 0;
+}
+
+static void older_new_tasks_are_claimed_and_run_inline(void **state)
+{
+    (void)state;
+    for (int i = 0; i < CLAIM_CHILDREN; i++)
+        atomic_store(&runs[i], 0);
+    weft_config config = lifo_config(1);
+    void *steps = PV(-1);
+    assert_int_equal(urun_with(&config, weft_coro_new(awaits_oldest_first, PV(10)), &steps), 0);
+    assert_int_equal(IV(steps), 0); /* every child ran inside main's step */
+    for (int i = 0; i < 10; i++)
+        assert_int_equal(atomic_load(&runs[i]), 1);
+}
+
+/* A stale entry left behind (its task awaited through a claim, then
+ * released) is dropped by whoever pops it, without running the task. */
+static int leaves_a_stale_entry(void *arg, void **result)
+{
+    (void)arg;
+    (void)result;
+    weft_task *older = weft_spawn(counts_its_run, PV(0));
+    weft_task *newer = weft_spawn(counts_its_run, PV(1));
+    EXPECT_INT(weft_await(older, NULL), 0); /* claimed: newer is above it */
+    weft_task_release(older);
+    EXPECT_INT(atomic_load(&runs[1]), 0);
+    EXPECT_INT(weft_yield(), 0); /* the loop pops newer, then the stale entry */
+    EXPECT_INT(weft_yield(), 0);
+    EXPECT(weft_task_done(newer));
+    weft_task_release(newer);
+    return 0;
+}
+
+static void a_stale_entry_is_dropped_not_run(void **state)
+{
+    (void)state;
+    atomic_store(&runs[0], 0);
+    atomic_store(&runs[1], 0);
+    weft_config config = lifo_config(1);
+    assert_int_equal(urun_with(&config, weft_coro_new(leaves_a_stale_entry, NULL), NULL), 0);
+    assert_int_equal(atomic_load(&runs[0]), 1);
+    assert_int_equal(atomic_load(&runs[1]), 1);
+}
+
+/* With thieves, a claim races with steals of the same entry: every child
+ * still runs exactly once, whoever gets it. */
+static int claims_race_with_thieves(void *arg, void **result)
+{
+    (void)arg;
+    (void)result;
+    for (int round = 0; round < 200; round++) {
+        void *ignored = NULL;
+        weft_task *node = weft_spawn(awaits_oldest_first, PV(CLAIM_CHILDREN));
+        EXPECT_INT(weft_await(node, &ignored), 0);
+        weft_task_release(node);
+    }
+    return 0;
+}
+
+static void claims_race_with_thieves_on_4_workers(void **state)
+{
+    (void)state;
+    for (int i = 0; i < CLAIM_CHILDREN; i++)
+        atomic_store(&runs[i], 0);
+    weft_config config = lifo_config(4);
+    assert_int_equal(urun_with(&config, weft_coro_new(claims_race_with_thieves, NULL), NULL), 0);
+    for (int i = 0; i < CLAIM_CHILDREN; i++)
+        assert_int_equal(atomic_load(&runs[i]), 200);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -286,6 +386,9 @@ int main(void)
         UTEST(task_cancelled_before_start_is_not_run),
         UTEST(deep_chain_stops_inlining_before_the_stack_ends),
         UTEST(inline_failure_reaches_the_awaiter),
+        UTEST(older_new_tasks_are_claimed_and_run_inline),
+        UTEST(a_stale_entry_is_dropped_not_run),
+        UTEST(claims_race_with_thieves_on_4_workers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
