@@ -8,7 +8,7 @@
 # clang -> libomp, g++ -> oneTBB). A peer that does not build is reported
 # and skipped by the driver, never an error. Override the compilers with
 # make bench BENCH_GCC=... BENCH_CLANG=... BENCH_CXX=... BENCH_PYTHON3=...
-EXTRA_PROGRAMS = bench/bench_weft bench/bench_serial bench/bench_memory bench/bench_queue
+EXTRA_PROGRAMS += bench/bench_weft bench/bench_serial bench/bench_memory bench/bench_queue
 bench_bench_weft_SOURCES = bench/bench_weft.c bench/bench.h
 bench_bench_weft_CFLAGS = $(AM_CFLAGS) -O2
 # The in-tree static library: no libtool wrapper script, no PLT calls.

@@ -74,6 +74,7 @@ typedef enum weft_error {
     WEFT_EQUEUEFULL = -1016,  /* a non-waiting put into a full queue (QueueFull) */
     WEFT_EGROUP = -1017,      /* several children of a task group failed (ExceptionGroup) */
     WEFT_ENOTACQUIRED = -1018, /* "Lock is not acquired." (RuntimeError) */
+    WEFT_EBUSY = -1019,       /* a process-wide setting changed while in use (RuntimeError) */
 } weft_error;
 
 /* A static, human-readable description of code (never NULL): for weft's
@@ -100,6 +101,39 @@ int weft_raise(int code, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
+
+/* ------------------------------------------------------------------------ */
+/* Memory                                                                   */
+/* ------------------------------------------------------------------------ */
+
+/* Every heap allocation weft makes (tasks, coroutines, primitives, queues,
+ * messages, executors) goes through one process-wide allocator, libc's
+ * malloc/realloc/free unless replaced. Each function receives ctx. malloc
+ * and realloc are never asked for 0 bytes and return NULL when out of
+ * memory: weft then fails the call that needed the memory with WEFT_ENOMEM
+ * (constructors return NULL), losing nothing: a task whose creation failed
+ * was never scheduled, a task that cannot get a stack ends with WEFT_ENOMEM.
+ * free is never given NULL. Calloc is built from malloc and memset. The
+ * functions may be called from any thread, concurrently. Fiber stacks are
+ * not heap memory: they come from mmap, and a mapping that fails ends the
+ * task that needed it with WEFT_ENOMEM. */
+typedef struct weft_allocator {
+    void *(*malloc)(size_t size, void *ctx);
+    void *(*realloc)(void *pointer, size_t size, void *ctx);
+    void (*free)(void *pointer, void *ctx);
+    void *ctx;
+} weft_allocator;
+
+/* Installs *allocator (copied) for every later allocation; NULL restores
+ * libc's. Call it while no executor exists (none created, or all freed,
+ * weft_run included), else it returns WEFT_EBUSY and changes nothing. No
+ * weft object (coroutine, task, primitive, queue) may be alive either,
+ * since memory must be freed by the allocator that gave it (weft cannot
+ * check this one), and the calling thread's last error message, if any,
+ * is also freed by it (weft_raise(0, NULL) drops it first). Returns 0,
+ * WEFT_EINVAL (a NULL function) or WEFT_EBUSY. Thread: any, but not
+ * concurrently with any other weft call. */
+int weft_set_allocator(const weft_allocator *allocator);
 
 /* ------------------------------------------------------------------------ */
 /* Coroutines                                                               */

@@ -12,4 +12,8 @@ void weft_free(void *pointer);
 /* NULL in, NULL out; NULL also when out of memory (the caller tells them apart). */
 char *weft_strdup(const char *text);
 
+/* Counted so that weft_set_allocator can refuse while an executor exists. */
+void weft_alloc_executor_created(void);
+void weft_alloc_executor_destroyed(void);
+
 #endif

@@ -149,6 +149,7 @@ const char *weft_strerror(int code)
     case WEFT_EQUEUEFULL: return "the queue is full";
     case WEFT_EGROUP: return "unhandled errors in a TaskGroup";
     case WEFT_ENOTACQUIRED: return "Lock is not acquired.";
+    case WEFT_EBUSY: return "a process-wide setting cannot change while weft is in use";
     default: return "unknown error";
     }
 }
@@ -166,6 +167,7 @@ const char *weft_error_name(int code)
     case WEFT_ERUNNING:
     case WEFT_ENOTASK:
     case WEFT_ESHUTDOWN:
+    case WEFT_EBUSY:
     case WEFT_ENOTACQUIRED: return "RuntimeError";
     case WEFT_ECANCELLED: return "CancelledError";
     case WEFT_EINVALSTATE: return "InvalidStateError";

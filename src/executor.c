@@ -141,6 +141,7 @@ weft_executor *weft_executor_new(const weft_config *config)
         weft_error_set(WEFT_ENOMEM, "out of memory creating an executor");
         return NULL;
     }
+    weft_alloc_executor_created(); /* until the last weft_executor_release */
     atomic_init(&executor->references, 1);
     atomic_init(&executor->closed, false);
     atomic_init(&executor->inject_pending, 0);
@@ -197,6 +198,7 @@ void weft_executor_release(weft_executor *executor)
     weft_free(executor->inject);
     weft_free(executor->sleeper_stack);
     weft_free(executor);
+    weft_alloc_executor_destroyed();
 }
 
 void weft_executor_close(weft_executor *executor)

@@ -7,6 +7,7 @@
 #include "error.h"
 #include "executor.h"
 #include "handle.h"
+#include "spinlock.h"
 #include "task.h"
 #include "worker.h"
 
@@ -81,12 +82,49 @@ static bool all_done(weft_task **tasks, size_t count)
     return true;
 }
 
+/* A task that ended with an error other than a cancel during the shutdown
+ * is reported, as asyncio's _cancel_all_tasks does. */
+static void report_shutdown_error(weft_executor *executor, weft_task *task)
+{
+    weft_future *future = &task->future;
+    if (weft_future_state_of(future) != WEFT_FUTURE_FINISHED || future->error == 0)
+        return;
+    atomic_store_explicit(&future->retrieved, true, memory_order_relaxed);
+    char description[512];
+    weft_task_describe_into(task, description, sizeof description, 0);
+    weft_exception_context context = {
+        .message = "unhandled exception during weft_run() shutdown",
+        .error = future->error,
+        .error_message = future->error_message,
+        .task = task,
+        .source = description,
+    };
+    weft_call_exception_handler(executor, &context);
+}
+
+/* The first task still registered on a worker, retained, or NULL: what
+ * the shutdown falls back on when a snapshot cannot be allocated. */
+static weft_task *first_pending_task(weft_executor *executor)
+{
+    for (unsigned i = 0; i < executor->worker_count; i++) {
+        weft_worker *registry = &executor->workers[i];
+        weft_spinlock_lock(&registry->tasks_lock);
+        weft_task *task = registry->tasks_head != NULL ? weft_task_retain(registry->tasks_head) : NULL;
+        weft_spinlock_unlock(&registry->tasks_lock);
+        if (task != NULL)
+            return task;
+    }
+    return NULL;
+}
+
 /* A3 (_cancel_all_tasks): cancel what is left without a message and run
  * until it is all done; a task that ends with an error other than a cancel
  * is reported. Unlike asyncio, tasks created during this shutdown are
  * cancelled too (in further rounds) instead of being left pending, and the
  * tasks still pending at deadline (weft_clock_ns time) are abandoned, as
- * weft_executor_shutdown does. Returns how many were. */
+ * weft_executor_shutdown does. Without memory for a snapshot the tasks are
+ * cancelled one at a time: waiting for memory instead could wait forever,
+ * with nothing left to run. Returns how many tasks were abandoned. */
 static size_t cancel_remaining_tasks(weft_executor *executor, weft_worker *worker,
                                      int64_t deadline)
 {
@@ -94,8 +132,20 @@ static size_t cancel_remaining_tasks(weft_executor *executor, weft_worker *worke
         weft_task **tasks;
         size_t count;
         if (weft_all_tasks(&tasks, &count) != 0) {
-            /* No memory for a snapshot: run the loop and try again. */
-            make_progress(worker);
+            weft_task *task = first_pending_task(executor);
+            if (task == NULL)
+                return 0;
+            weft_task_request_cancel(task, NULL);
+            while (!weft_task_done(task)) {
+                if (weft_clock_ns() >= deadline) {
+                    size_t abandoned = weft_executor_abandon(executor, &task, 1);
+                    weft_task_release(task);
+                    return abandoned;
+                }
+                make_progress(worker);
+            }
+            report_shutdown_error(executor, task);
+            weft_task_release(task);
             continue;
         }
         if (count == 0) {
@@ -114,22 +164,8 @@ static size_t cancel_remaining_tasks(weft_executor *executor, weft_worker *worke
             }
             make_progress(worker);
         }
-        for (size_t i = 0; i < count; i++) {
-            weft_future *future = &tasks[i]->future;
-            if (weft_future_state_of(future) != WEFT_FUTURE_FINISHED || future->error == 0)
-                continue;
-            atomic_store_explicit(&future->retrieved, true, memory_order_relaxed);
-            char description[512];
-            weft_task_describe_into(tasks[i], description, sizeof description, 0);
-            weft_exception_context context = {
-                .message = "unhandled exception during weft_run() shutdown",
-                .error = future->error,
-                .error_message = future->error_message,
-                .task = tasks[i],
-                .source = description,
-            };
-            weft_call_exception_handler(executor, &context);
-        }
+        for (size_t i = 0; i < count; i++)
+            report_shutdown_error(executor, tasks[i]);
         weft_tasks_release(tasks, count);
     }
 }
@@ -242,6 +278,8 @@ int weft_run_with(const weft_config *config, weft_coro *main, void **result)
     if (main_task == NULL) {
         code = weft_last_error();
         message = weft_error_slot_take_message(weft_error_slot_current(), code);
+        if (weft_coro_state_of(main) == WEFT_CORO_FRESH) /* taken over also on failure */
+            weft_coro_destroy(main);
     } else if (weft_task_add_done_callback(main_task, _run_until_complete_cb, worker) != 0) {
         code = weft_last_error();
         message = weft_error_slot_take_message(weft_error_slot_current(), code);

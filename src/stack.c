@@ -219,8 +219,14 @@ static bool give_to_depot(weft_stack_pool *pool, struct weft_stack_free *node)
     return true;
 }
 
+bool (*weft_stack_fault_hook)(void);
+
 int weft_stack_acquire(weft_stack_pool *pool, weft_stack *out)
 {
+    if (__builtin_expect(weft_stack_fault_hook != NULL, 0) && weft_stack_fault_hook()) {
+        errno = ENOMEM;
+        return -1;
+    }
     if (pool->hot == NULL)
         take_from_depot(pool);
     struct weft_stack_free *node = pool->hot;

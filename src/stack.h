@@ -92,6 +92,11 @@ struct weft_stack_pool {
  * WEFT_STACK_DEFAULT_SIZE.  Maps nothing yet.  0, or -1 with errno set. */
 int weft_stack_pool_init(weft_stack_pool *pool, size_t stack_size, bool guard_pages);
 
+/* Test hook (tests/faults): when set, called before every acquisition; true
+ * makes that acquisition fail as if mmap had (errno ENOMEM). Set only while
+ * no executor exists. Not part of the public API. */
+extern bool (*weft_stack_fault_hook)(void);
+
 /* 0, or -1 with errno set (ENOMEM when mmap or mprotect fail). */
 int weft_stack_acquire(weft_stack_pool *pool, weft_stack *out);
 

@@ -8,6 +8,7 @@
 #include "executor.h"
 #include "task.h"
 #include "worker.h"
+#include "worker_cache.h"
 
 /* The header wraps these in position-recording macros. */
 #undef weft_await
@@ -77,13 +78,20 @@ static weft_task *submit_held(weft_executor *executor, weft_coro *coro, const ch
         weft_error_set(WEFT_ESHUTDOWN, "cannot create a task: the executor is shut down");
         return NULL;
     }
+    /* Allocate before claiming: claiming untracks the coroutine, and one
+     * left with the caller must stay tracked so that its loop's shutdown
+     * still reports and frees it. */
     weft_task *task = NULL;
-    if (weft_coro_claim(coro, WEFT_CORO_OWNED) == 0) {
-        task = weft_task_alloc(name);
-        if (task == NULL)
-            weft_coro_set_state(coro, WEFT_CORO_FRESH); /* still the caller's */
-        else
+    if (weft_coro_state_of(coro) != WEFT_CORO_FRESH) {
+        weft_coro_claim(coro, WEFT_CORO_OWNED); /* fails: records EREUSED or EAWAITED */
+    } else if ((task = weft_task_alloc(name)) != NULL) {
+        if (weft_coro_claim(coro, WEFT_CORO_OWNED) == 0) {
             weft_task_launch(executor, task, coro);
+        } else { /* claimed by another thread meanwhile */
+            weft_free(task->name);
+            weft_task_memory_give(task);
+            task = NULL;
+        }
     }
     if (outside)
         weft_executor_leave_submit(executor);

@@ -18,10 +18,12 @@ stress_stress_loop_CCASFLAGS = $(AM_CCASFLAGS)
 stress_stress_loop_LDFLAGS = $(STRESS_SANITIZER)
 stress_stress_loop_LDADD = $(CK_LIBS)
 
-stress_stress_deque_SOURCES = stress/stress_deque.c stress/stress.h src/deque.c src/alloc.c
+# The whole library: the allocator hook in alloc.c records errors (error.c).
+stress_stress_deque_SOURCES = stress/stress_deque.c stress/stress.h $(WEFT_SOURCES)
 stress_stress_deque_CFLAGS = $(AM_CFLAGS) -O1 -g $(STRESS_SANITIZER)
+stress_stress_deque_CCASFLAGS = $(AM_CCASFLAGS)
 stress_stress_deque_LDFLAGS = $(STRESS_SANITIZER)
-stress_stress_deque_LDADD =
+stress_stress_deque_LDADD = $(CK_LIBS)
 
 stress_stress_storm_SOURCES = stress/stress_storm.c stress/stress.h $(WEFT_SOURCES)
 stress_stress_storm_CFLAGS = $(AM_CFLAGS) -O1 -g $(STRESS_SANITIZER)

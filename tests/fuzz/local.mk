@@ -24,4 +24,3 @@ fuzz: tests/fuzz/fuzz_api
 	./tests/fuzz/fuzz_api -max_total_time=$(FUZZ_SECONDS) -timeout=10 -artifact_prefix=tests/fuzz/ \
 		tests/fuzz/corpus-work $(srcdir)/tests/fuzz/corpus
 CLEANFILES += tests/fuzz/fuzz_api
-.PHONY: fuzz
