@@ -28,6 +28,7 @@ static const struct {
     {WEFT_EQUEUEFULL, "the queue is full", "QueueFull"},
     {WEFT_EGROUP, "unhandled errors in a TaskGroup", "ExceptionGroup"},
     {WEFT_ENOTACQUIRED, "Lock is not acquired.", "RuntimeError"},
+    {WEFT_EBUSY, "a process-wide setting cannot change while weft is in use", "RuntimeError"},
 };
 
 static void strerror_every_code(void **state)
@@ -37,7 +38,7 @@ static void strerror_every_code(void **state)
         assert_str(weft_strerror(codes[i].code), codes[i].text);
     assert_str(weft_strerror(WEFT_OK), "success");
     /* Codes that are not weft's: user codes and gaps in weft's range. */
-    const int others[] = {1, 42, -1, -1000, -1019, -2000, 1001, INT32_MAX, INT32_MIN};
+    const int others[] = {1, 42, -1, -1000, -1020, -2000, 1001, INT32_MAX, INT32_MIN};
     for (size_t i = 0; i < sizeof others / sizeof others[0]; i++)
         assert_str(weft_strerror(others[i]), "unknown error");
 }
@@ -47,7 +48,7 @@ static void error_name_every_code(void **state)
     (void)state;
     for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++)
         assert_str(weft_error_name(codes[i].code), codes[i].name);
-    const int users[] = {1, 42, 7000, -1, -1000, -1019, INT32_MAX};
+    const int users[] = {1, 42, 7000, -1, -1000, -1020, INT32_MAX};
     for (size_t i = 0; i < sizeof users / sizeof users[0]; i++)
         assert_str(weft_error_name(users[i]), "Error");
 }
