@@ -36,7 +36,7 @@ static atomic_int semaphore_inside, semaphore_peak;
 /* Where a hung round stood (the watchdog prints it). */
 static void progress(FILE *out)
 {
-    fprintf(out, "%d entries so far, lock %s", atomic_load(&entries),
+    fprintf(out, "%d entries, lock %s", atomic_load(&entries),
             weft_lock_locked(lock) ? "held" : "free");
 }
 
