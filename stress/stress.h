@@ -11,8 +11,10 @@
  * hang into such a failure; success ends with the line "1 passed, 0 failed"
  * and exit 0. Under ThreadSanitizer every report also fails the program.
  *
- * Nothing here depends on weft (stress_deque tests the deque on its own).
- * Every function may be called from any thread unless it says otherwise. */
+ * Nothing here depends on weft (stress_deque tests the deque on its own),
+ * except the last section, "Running weft", which a program gets by including
+ * weft.h before this header. Every function may be called from any thread
+ * unless it says otherwise. */
 #ifndef WEFT_STRESS_H
 #define WEFT_STRESS_H
 
@@ -281,5 +283,161 @@ __attribute__((unused)) static int stress_pass(void)
     fflush(stdout);
     return failed ? 1 : 0;
 }
+
+/* ------------------------------------------------------------------ */
+/* Running weft (only after weft.h)                                   */
+/* ------------------------------------------------------------------ */
+
+#ifdef WEFT_H
+
+/* The default settings with the worker count stress_workers(fallback)
+ * gives (so STRESS_WORKERS applies). Thread: the program's main thread. */
+__attribute__((unused)) static weft_config stress_config(unsigned fallback_workers)
+{
+    weft_config config;
+    weft_config_init(&config);
+    config.workers = stress_workers(fallback_workers);
+    return config;
+}
+
+/* Runs main_coro as the main task of weft_run_with(config) under a
+ * watchdog started with the given settings (stopped once the run
+ * returned); a run that fails fails the program ("weft_run_with failed").
+ * Takes over main_coro, as weft_run_with does; config stays the caller's.
+ * Returns the seconds the run took. Thread: the program's main thread,
+ * once. */
+__attribute__((unused)) static double stress_run(const weft_config *config, weft_coro *main_coro,
+                                                 stress_watchdog_settings watchdog)
+{
+    stress_watchdog_start(watchdog);
+    long long started = stress_now_ns();
+    int code = weft_run_with(config, main_coro, NULL);
+    long long ended = stress_now_ns();
+    stress_watchdog_stop();
+    if (code != 0)
+        stress_fail("weft_run_with failed", code);
+    return (double)(ended - started) / 1e9;
+}
+
+/* What the main task of stress_run_rounds runs. */
+typedef struct stress_rounds {
+    int count;
+    void (*round)(int r);
+} stress_rounds;
+
+__attribute__((unused)) static int stress_rounds_main(void *arg, void **result)
+{
+    (void)result;
+    const stress_rounds *rounds = arg;
+    for (int r = 0; r < rounds->count; r++) {
+        stress_round_begin(r);
+        rounds->round(r);
+    }
+    return 0;
+}
+
+/* stress_run for a program made of rounds: its main task calls round(r)
+ * for r = 0 .. count - 1, each begun with stress_round_begin (so the
+ * per-round watchdog and the failure messages follow it). Returns the
+ * seconds the run took. Thread: the program's main thread, once. */
+__attribute__((unused)) static double stress_run_rounds(const weft_config *config, int count,
+                                                        void (*round)(int r),
+                                                        stress_watchdog_settings watchdog)
+{
+    stress_rounds rounds = {.count = count, .round = round};
+    return stress_run(config, weft_coro_new(stress_rounds_main, &rounds), watchdog);
+}
+
+/* Asks a task picked at random among targets[0 .. count - 1] to cancel,
+ * with message (may be NULL), and returns the index picked. *seed is the
+ * state of a linear congruential generator (the constants of C's sample
+ * rand(), ISO C11 7.22.2.2 example), advanced once, so a given seed always
+ * picks the same sequence. Thread: a task of the loop the targets run on. */
+__attribute__((unused)) static int stress_cancel_random(weft_task *const *targets, int count,
+                                                        unsigned *seed, const char *message)
+{
+    *seed = *seed * 1103515245u + 12345u;
+    int picked = (int)((*seed >> 16) % (unsigned)count);
+    weft_task_cancel(targets[picked], message); /* 0 (already done) is fine too */
+    return picked;
+}
+
+/* Replaces every task of tasks[0 .. count - 1] that is done by a fresh
+ * weft_spawn(body, arg): the old one is awaited (its outcome, often a
+ * cancel, counts as retrieved) and released. A spawn that fails fails the
+ * program with `what`. Thread: a task of the loop the tasks run on. */
+__attribute__((unused)) static void stress_respawn_done(weft_task **tasks, int count, weft_fn body,
+                                                       void *arg, const char *what)
+{
+    for (int i = 0; i < count; i++) {
+        if (!weft_task_done(tasks[i]))
+            continue;
+        weft_await(tasks[i], NULL); /* done: returns at once, whatever the outcome */
+        weft_task_release(tasks[i]);
+        if ((tasks[i] = weft_spawn(body, arg)) == NULL)
+            stress_fail(what, weft_last_error());
+    }
+}
+
+/* A chaos task: once every target started, it cancels a random one
+ * ("chaos") every period_s until stopped. The caller fills in the first five
+ * fields, then calls stress_chaos_start and later stress_chaos_stop; it owns
+ * the struct and keeps it alive until stress_chaos_stop returned. */
+typedef struct stress_chaos {
+    weft_task *const *targets; /* the tasks it cancels, at random */
+    int count;                 /* how many targets */
+    unsigned seed;             /* see stress_cancel_random; left where the
+                                  chaos stopped, so the caller may go on
+                                  with the same sequence */
+    double period_s;           /* the sleep between two cancels */
+    /* How many targets have begun their body; the chaos waits for all of
+     * them, since a task cancelled before its first step never runs its
+     * body at all (ASYNCIO_ORDERING.md, S3). */
+    atomic_int *started;
+    atomic_bool stop; /* set by stress_chaos_stop */
+    weft_task *task;  /* the chaos task, between start and stop */
+} stress_chaos;
+
+/* The chaos task's body (arg: its stress_chaos). Being cancelled itself
+ * fails the program ("chaos sleep failed", with the code). */
+__attribute__((unused)) static int stress_chaos_body(void *arg, void **result)
+{
+    (void)result;
+    stress_chaos *chaos = arg;
+    int code;
+    while (atomic_load(chaos->started) < chaos->count)
+        if ((code = weft_sleep(0.0001)) != 0)
+            stress_fail("chaos sleep failed", code);
+    while (!atomic_load(&chaos->stop)) {
+        stress_cancel_random(chaos->targets, chaos->count, &chaos->seed, "chaos");
+        if ((code = weft_sleep(chaos->period_s)) != 0)
+            stress_fail("chaos sleep failed", code);
+    }
+    return 0;
+}
+
+/* Spawns the chaos task ("spawn chaos" fails the program if it cannot).
+ * Thread: a task of the loop the targets run on. */
+__attribute__((unused)) static void stress_chaos_start(stress_chaos *chaos)
+{
+    atomic_init(&chaos->stop, false); /* before the spawn publishes it */
+    chaos->task = weft_spawn(stress_chaos_body, chaos);
+    if (chaos->task == NULL)
+        stress_fail("spawn chaos", weft_last_error());
+}
+
+/* Stops the chaos task, waits for it ("chaos failed" if it did not return
+ * 0) and releases it; no cancel comes from it afterwards, so the targets
+ * may be released. Thread: the task that started it. */
+__attribute__((unused)) static void stress_chaos_stop(stress_chaos *chaos)
+{
+    atomic_store(&chaos->stop, true);
+    if (weft_await(chaos->task, NULL) != 0)
+        stress_fail("chaos failed", weft_last_error());
+    weft_task_release(chaos->task);
+    chaos->task = NULL;
+}
+
+#endif /* WEFT_H */
 
 #endif /* WEFT_STRESS_H */

@@ -15,25 +15,17 @@
  *     consumer asleep.
  * A lost wake-up is a hang: a watchdog fails a round after ROUND_LIMIT_S.
  * Usage: stress_event [rounds]   (STRESS_WORKERS: 4) */
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE
-#endif
-#include <pthread.h>
-#include <stdatomic.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <time.h>
-
 #include "weft.h"
 
+#define STRESS_PROGRAM "stress_event"
+#include "stress.h"
+
 enum { DEFAULT_ROUNDS = 40, WAITERS = 24, CONSUMERS = 6, TOKENS = 40, DEFAULT_WORKERS = 4,
-       ROUND_LIMIT_S = 30 };
+       ROUND_LIMIT_S = 30,
+       /* bound of the argument: rounds * TOKENS and the like fit an int */
+       MAX_ROUNDS = 1000000 };
 
 static int rounds = DEFAULT_ROUNDS;
-static atomic_int current_round = -1;
-static atomic_llong round_started_ns;
-static atomic_bool finished;
 static atomic_int phase; /* for the watchdog's message */
 static atomic_int event_woken, broadcast_woken, consumer_cancels;
 
@@ -42,42 +34,17 @@ static int generation;         /* under condition's lock */
 static int tokens, taken;      /* under condition's lock */
 static bool relay_done;        /* under condition's lock */
 
-static void fail(const char *what, long long detail)
+/* Where a hung round stood (the watchdog prints it). */
+static void progress(FILE *out)
 {
-    fprintf(stderr, "stress_event: FAILED: %s (%lld) in round %d\n", what, detail,
-            atomic_load(&current_round));
-    exit(1);
+    static const char *const phases[] = {"event", "condition broadcast", "condition relay"};
+    fprintf(out, "in the %s phase", phases[atomic_load(&phase)]);
 }
 
-static long long now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-static void *watchdog(void *arg)
-{
-    (void)arg;
-    static const char *phases[] = {"event", "condition broadcast", "condition relay"};
-    while (!atomic_load(&finished)) {
-        nanosleep(&(struct timespec){0, 50 * 1000000}, NULL);
-        int round = atomic_load(&current_round);
-        if (round >= 0 && !atomic_load(&finished) &&
-            now_ns() - atomic_load(&round_started_ns) > (long long)ROUND_LIMIT_S * 1000000000LL) {
-            fprintf(stderr, "stress_event: FAILED: round %d took more than %d s in the %s phase "
-                            "(lost wake-up?)\n",
-                    round, ROUND_LIMIT_S, phases[atomic_load(&phase)]);
-            _Exit(1);
-        }
-    }
-    return NULL;
-}
-
-static void nap_us(long us)
-{
-    nanosleep(&(struct timespec){0, us * 1000}, NULL);
-}
+/* A lost wake-up is a hang: a round over the limit fails with its number and
+ * where it stood. */
+static const stress_watchdog_settings watchdog = {
+    .round_limit_s = ROUND_LIMIT_S, .suspect = "lost wake-up?", .progress = progress};
 
 /* ---------------------------------------------------------------- Event */
 
@@ -86,7 +53,7 @@ static int event_waiter(void *arg, void **result)
     (void)result;
     int code = weft_event_wait(arg);
     if (code != 0)
-        fail("event wait failed", code);
+        stress_fail("event wait failed", code);
     atomic_fetch_add(&event_woken, 1);
     return 0;
 }
@@ -95,16 +62,16 @@ static void *event_thread_waiter(void *arg)
 {
     int code = weft_event_wait_blocking(arg, -1);
     if (code != 0)
-        fail("event wait_blocking failed", code);
+        stress_fail("event wait_blocking failed", code);
     atomic_fetch_add(&event_woken, 1);
     return NULL;
 }
 
 static void *event_thread_setter(void *arg)
 {
-    nap_us(50);
+    stress_nap_ns(50 * 1000);
     if (weft_event_set(arg) != 0)
-        fail("event set from a thread failed", weft_last_error());
+        stress_fail("event set from a thread failed", weft_last_error());
     return NULL;
 }
 
@@ -112,9 +79,9 @@ static int event_setter(void *arg, void **result)
 {
     (void)result;
     if (weft_yield() != 0)
-        fail("setter yield failed", 0);
+        stress_fail("setter yield failed", 0);
     if (weft_event_set(arg) != 0)
-        fail("event set failed", weft_last_error());
+        stress_fail("event set failed", weft_last_error());
     return 0;
 }
 
@@ -122,43 +89,43 @@ static void event_phase(int r)
 {
     weft_event *event;
     if (weft_event_new(&event) != 0)
-        fail("weft_event_new", weft_last_error());
+        stress_fail("weft_event_new", weft_last_error());
     atomic_store(&event_woken, 0);
     pthread_t thread_waiter, thread_setter;
     if (pthread_create(&thread_waiter, NULL, event_thread_waiter, event) != 0)
-        fail("pthread_create", 0);
+        stress_fail("pthread_create", 0);
     weft_task *waiters[WAITERS];
     weft_task *setter = NULL;
     for (int i = 0; i < WAITERS; i++) {
         if ((waiters[i] = weft_spawn(event_waiter, event)) == NULL)
-            fail("spawn waiter", weft_last_error());
+            stress_fail("spawn waiter", weft_last_error());
         /* Set somewhere in the middle of the registrations. */
         if (i == WAITERS / 2) {
             if (r % 2 == 0) {
                 if ((setter = weft_spawn(event_setter, event)) == NULL)
-                    fail("spawn setter", weft_last_error());
+                    stress_fail("spawn setter", weft_last_error());
             } else if (pthread_create(&thread_setter, NULL, event_thread_setter, event) != 0) {
-                fail("pthread_create", 0);
+                stress_fail("pthread_create", 0);
             }
         }
     }
     for (int i = 0; i < WAITERS; i++) {
         if (weft_await(waiters[i], NULL) != 0)
-            fail("waiter failed", weft_last_error());
+            stress_fail("waiter failed", weft_last_error());
         weft_task_release(waiters[i]);
     }
     if (setter != NULL) {
         if (weft_await(setter, NULL) != 0)
-            fail("setter failed", weft_last_error());
+            stress_fail("setter failed", weft_last_error());
         weft_task_release(setter);
     } else {
         pthread_join(thread_setter, NULL);
     }
     pthread_join(thread_waiter, NULL);
     if (atomic_load(&event_woken) != WAITERS + 1)
-        fail("event waiters lost", atomic_load(&event_woken));
+        stress_fail("event waiters lost", atomic_load(&event_woken));
     if (weft_event_free(event) != 0)
-        fail("event free refused after every waiter returned", weft_last_error());
+        stress_fail("event free refused after every waiter returned", weft_last_error());
 }
 
 /* ---------------------------------------------------- Condition broadcast */
@@ -172,15 +139,15 @@ static int broadcast_waiter(void *arg, void **result)
 {
     (void)result;
     if (weft_condition_acquire(condition) != 0)
-        fail("acquire failed", weft_last_error());
+        stress_fail("acquire failed", weft_last_error());
     int code = weft_condition_wait_for(condition, generation_reached, arg);
     if (code != 0)
-        fail("wait_for failed", code);
+        stress_fail("wait_for failed", code);
     if (!weft_condition_locked(condition) || generation < (int)(intptr_t)arg)
-        fail("woke without the lock or too early", generation);
+        stress_fail("woke without the lock or too early", generation);
     atomic_fetch_add(&broadcast_woken, 1);
     if (weft_condition_release(condition) != 0)
-        fail("release failed", weft_last_error());
+        stress_fail("release failed", weft_last_error());
     return 0;
 }
 
@@ -188,12 +155,12 @@ static int broadcaster(void *arg, void **result)
 {
     (void)result;
     if (weft_yield() != 0 || weft_condition_acquire(condition) != 0)
-        fail("broadcaster could not take the lock", weft_last_error());
+        stress_fail("broadcaster could not take the lock", weft_last_error());
     generation = (int)(intptr_t)arg;
     if (weft_condition_notify_all(condition) != 0)
-        fail("notify_all failed", weft_last_error());
+        stress_fail("notify_all failed", weft_last_error());
     if (weft_condition_release(condition) != 0)
-        fail("release failed", weft_last_error());
+        stress_fail("release failed", weft_last_error());
     return 0;
 }
 
@@ -204,17 +171,17 @@ static void broadcast_phase(int r)
     weft_task *tasks[WAITERS + 1];
     for (int i = 0; i < WAITERS; i++) {
         if ((tasks[i] = weft_spawn(broadcast_waiter, target)) == NULL)
-            fail("spawn waiter", weft_last_error());
+            stress_fail("spawn waiter", weft_last_error());
         if (i == WAITERS / 2 && (tasks[WAITERS] = weft_spawn(broadcaster, target)) == NULL)
-            fail("spawn broadcaster", weft_last_error());
+            stress_fail("spawn broadcaster", weft_last_error());
     }
     for (int i = 0; i <= WAITERS; i++) {
         if (weft_await(tasks[i], NULL) != 0)
-            fail("broadcast task failed", weft_last_error());
+            stress_fail("broadcast task failed", weft_last_error());
         weft_task_release(tasks[i]);
     }
     if (atomic_load(&broadcast_woken) != WAITERS)
-        fail("broadcast waiters lost", atomic_load(&broadcast_woken));
+        stress_fail("broadcast waiters lost", atomic_load(&broadcast_woken));
 }
 
 /* ------------------------------------------------------- Condition relay */
@@ -236,7 +203,7 @@ static int relay_consumer(void *arg, void **result)
             return code; /* not holding the lock */
         }
         if (code != 0)
-            fail("relay acquire failed", code);
+            stress_fail("relay acquire failed", code);
         code = weft_condition_wait_for(condition, token_or_done, NULL);
         if (code == WEFT_ECANCELLED) {
             atomic_fetch_add(&consumer_cancels, 1);
@@ -244,7 +211,7 @@ static int relay_consumer(void *arg, void **result)
             return code;
         }
         if (code != 0)
-            fail("relay wait_for failed", code);
+            stress_fail("relay wait_for failed", code);
         if (tokens > 0) {
             tokens--;
             taken++;
@@ -259,106 +226,74 @@ static int relay_consumer(void *arg, void **result)
 static void relay_phase(int r)
 {
     if (weft_condition_acquire(condition) != 0)
-        fail("acquire failed", weft_last_error());
+        stress_fail("acquire failed", weft_last_error());
     tokens = taken = 0;
     relay_done = false; /* before any consumer of this round can look */
     weft_condition_release(condition);
     weft_task *consumers[CONSUMERS];
     for (int c = 0; c < CONSUMERS; c++)
         if ((consumers[c] = weft_spawn(relay_consumer, NULL)) == NULL)
-            fail("spawn consumer", weft_last_error());
+            stress_fail("spawn consumer", weft_last_error());
     unsigned seed = (unsigned)r * 2654435761u + 1;
     for (int t = 1; t <= TOKENS; t++) {
         if (weft_condition_acquire(condition) != 0)
-            fail("acquire failed", weft_last_error());
+            stress_fail("acquire failed", weft_last_error());
         tokens++;
         weft_condition_notify(condition, 1);
         weft_condition_release(condition);
-        seed = seed * 1103515245u + 12345u;
-        weft_task_cancel(consumers[(seed >> 16) % CONSUMERS], "relay");
+        stress_cancel_random(consumers, CONSUMERS, &seed, "relay");
         /* The token must be taken with no further notify. */
         for (;;) {
             if (weft_condition_acquire(condition) != 0)
-                fail("acquire failed", weft_last_error());
+                stress_fail("acquire failed", weft_last_error());
             bool gone = taken == t;
             weft_condition_release(condition);
             if (gone)
                 break;
             if (weft_sleep(0.00005) != 0)
-                fail("producer sleep failed", 0);
+                stress_fail("producer sleep failed", 0);
         }
-        for (int c = 0; c < CONSUMERS; c++) {
-            if (!weft_task_done(consumers[c]))
-                continue;
-            weft_await(consumers[c], NULL);
-            weft_task_release(consumers[c]);
-            if ((consumers[c] = weft_spawn(relay_consumer, NULL)) == NULL)
-                fail("respawn consumer", weft_last_error());
-        }
+        stress_respawn_done(consumers, CONSUMERS, relay_consumer, NULL, "respawn consumer");
     }
     if (weft_condition_acquire(condition) != 0)
-        fail("acquire failed", weft_last_error());
+        stress_fail("acquire failed", weft_last_error());
     relay_done = true;
     weft_condition_notify_all(condition);
     weft_condition_release(condition);
     for (int c = 0; c < CONSUMERS; c++) {
         int code = weft_await(consumers[c], NULL);
         if (code != 0 && code != WEFT_ECANCELLED)
-            fail("consumer failed", code);
+            stress_fail("consumer failed", code);
         weft_task_release(consumers[c]);
     }
     if (taken != TOKENS || tokens != 0)
-        fail("tokens lost or doubled", taken);
+        stress_fail("tokens lost or doubled", taken);
 }
 
-static int event_main(void *arg, void **result)
+static void event_round(int r)
 {
-    (void)arg;
-    (void)result;
-    for (int r = 0; r < rounds; r++) {
-        atomic_store(&round_started_ns, now_ns());
-        atomic_store(&current_round, r);
-        atomic_store(&phase, 0);
-        event_phase(r);
-        atomic_store(&phase, 1);
-        broadcast_phase(r);
-        atomic_store(&phase, 2);
-        relay_phase(r);
-    }
-    return 0;
+    atomic_store(&phase, 0);
+    event_phase(r);
+    atomic_store(&phase, 1);
+    broadcast_phase(r);
+    atomic_store(&phase, 2);
+    relay_phase(r);
 }
 
 int main(int argc, char **argv)
 {
-    if (argc > 1)
-        rounds = atoi(argv[1]);
-    if (rounds < 1)
-        fail("bad round count", rounds);
+    rounds = (int)stress_arg(argc, argv, 1, "rounds", DEFAULT_ROUNDS, 1, MAX_ROUNDS);
+    weft_config config = stress_config(DEFAULT_WORKERS);
     if (weft_condition_new(NULL, &condition) != 0)
-        fail("weft_condition_new", weft_last_error());
-    weft_config config;
-    weft_config_init(&config);
-    config.workers = DEFAULT_WORKERS;
-    const char *env = getenv("STRESS_WORKERS");
-    if (env != NULL)
-        config.workers = (unsigned)atoi(env);
-    pthread_t dog;
-    if (pthread_create(&dog, NULL, watchdog, NULL) != 0)
-        fail("pthread_create", 0);
-    long long start = now_ns();
-    int code = weft_run_with(&config, weft_coro_new(event_main, NULL), NULL);
-    atomic_store(&finished, true);
-    pthread_join(dog, NULL);
-    if (code != 0)
-        fail("weft_run_with failed", code);
+        stress_fail("weft_condition_new", weft_last_error());
+    double seconds = stress_run_rounds(&config, rounds, event_round, watchdog);
     if (weft_condition_free(condition) != 0)
-        fail("condition free refused", weft_last_error());
+        stress_fail("condition free refused", weft_last_error());
     printf("stress_event: %u workers, %d rounds in %.1f s: %d event waiters (tasks and a "
            "thread), %d condition broadcast waiters, %d relayed tokens; %d consumers cancelled\n",
-           config.workers, rounds, (now_ns() - start) / 1e9, rounds * (WAITERS + 1),
+           config.workers, rounds, seconds, rounds * (WAITERS + 1),
            rounds * WAITERS, rounds * TOKENS, atomic_load(&consumer_cancels));
     if (atomic_load(&consumer_cancels) == 0)
-        fail("no consumer was ever cancelled", 0);
-    printf("1 passed, 0 failed\n");
-    return 0;
+        stress_fail("no consumer was ever cancelled", 0);
+    return stress_pass();
 }

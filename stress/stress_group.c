@@ -19,18 +19,12 @@
  *     the child is done;
  *   - no task error goes unretrieved (the exception handler counts them).
  * Usage: stress_group [roots]   (STRESS_WORKERS overrides the 4 workers) */
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE /* rand_r, clock_gettime under -std=c11 */
-#endif
-#include <pthread.h>
-#include <stdatomic.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "weft.h"
+
+#define STRESS_PROGRAM "stress_group"
+#include "stress.h"
 
 enum {
     DEFAULT_ROOTS = 400,
@@ -43,8 +37,6 @@ enum {
     CANCEL_SLOTS = 64,
     LIMIT_S = 90,
 };
-
-#define PROGRAM "stress_group"
 
 typedef struct record {
     unsigned id;
@@ -68,27 +60,6 @@ static _Atomic(weft_task *) cancel_slots[CANCEL_SLOTS];
 static atomic_bool stop_cancelling;
 static atomic_int cancels_made;
 
-static void fail(const char *what, long long detail)
-{
-    fprintf(stderr, "%s: FAILED: %s (%lld)\n", PROGRAM, what, detail);
-    exit(1);
-}
-
-/* A hang (a lost wake-up, a child never accounted for) fails the test. */
-static atomic_bool watchdog_done;
-static void *watchdog(void *arg)
-{
-    (void)arg;
-    for (int i = 0; i < LIMIT_S * 20 && !atomic_load(&watchdog_done); i++)
-        nanosleep(&(struct timespec){0, 50 * 1000000}, NULL);
-    if (!atomic_load(&watchdog_done)) {
-        fprintf(stderr, "%s: FAILED: no end after %d s (lost wake-up or lost task?)\n", PROGRAM,
-                LIMIT_S);
-        _Exit(1);
-    }
-    return NULL;
-}
-
 static void handler(weft_executor *executor, const weft_exception_context *context, void *arg)
 {
     (void)executor;
@@ -97,7 +68,7 @@ static void handler(weft_executor *executor, const weft_exception_context *conte
         atomic_fetch_add(&unretrieved, 1);
     else
         atomic_fetch_add(&other_reports, 1);
-    fprintf(stderr, "%s: report: %s (%d %s)\n", PROGRAM, context->message, context->error,
+    fprintf(stderr, "%s: report: %s (%d %s)\n", STRESS_PROGRAM, context->message, context->error,
             context->error_message ? context->error_message : "");
 }
 
@@ -105,9 +76,9 @@ static int on_done(weft_task *task, void *arg)
 {
     record *rec = arg;
     if (atomic_fetch_add(&rec->callbacks, 1) != 0)
-        fail("done callback ran twice", rec->id);
+        stress_fail("done callback ran twice", rec->id);
     if (!weft_task_done(task))
-        fail("done callback sees a pending task", rec->id);
+        stress_fail("done callback sees a pending task", rec->id);
     atomic_fetch_add(&callbacks_run, 1);
     return 0;
 }
@@ -136,7 +107,7 @@ static void watch(weft_task *task, record *rec, unsigned *seed)
     rec->has_callback = true;
     atomic_fetch_add(&with_callback, 1);
     if (weft_task_add_done_callback(task, on_done, rec) != 0)
-        fail("add_done_callback", weft_last_error());
+        stress_fail("add_done_callback", weft_last_error());
     if (rand_r(seed) % 2 == 0) {
         weft_task *old = atomic_exchange(&cancel_slots[rand_r(seed) % CANCEL_SLOTS],
                                          weft_task_retain(task));
@@ -152,7 +123,7 @@ static weft_task *spawn_child(const record *parent, bool long_ok, unsigned *seed
         return NULL;
     weft_task *task = weft_spawn(node, rec);
     if (task == NULL)
-        fail("weft_spawn", weft_last_error());
+        stress_fail("weft_spawn", weft_last_error());
     watch(task, rec, seed);
     *out = rec;
     return task;
@@ -164,24 +135,24 @@ static void check_outcome(const record *rec, int code, void *value, const char *
     if (code == WEFT_ECANCELLED || code == WEFT_EINVALSTATE)
         return; /* cancelled (maybe before it started), or still running */
     if (atomic_load_explicit(&rec->returned, memory_order_acquire) != 1) {
-        fprintf(stderr, "%s: %s: child %u reported %d but its body has not returned\n", PROGRAM,
-                where, rec->id, code);
-        fail("outcome of a body that did not return", rec->id);
+        fprintf(stderr, "%s: %s: child %u reported %d but its body has not returned\n",
+                STRESS_PROGRAM, where, rec->id, code);
+        stress_fail("outcome of a body that did not return", rec->id);
     }
     if (code != atomic_load(&rec->rc)) {
-        fprintf(stderr, "%s: %s: child %u reported %d, its body returned %d\n", PROGRAM, where,
-                rec->id, code, atomic_load(&rec->rc));
-        fail("outcome is not the body's", rec->id);
+        fprintf(stderr, "%s: %s: child %u reported %d, its body returned %d\n", STRESS_PROGRAM,
+                where, rec->id, code, atomic_load(&rec->rc));
+        stress_fail("outcome is not the body's", rec->id);
     }
     if (code == 0 && value != (void *)(uintptr_t)(rec->id + 1))
-        fail("result is not the child's value", rec->id);
+        stress_fail("result is not the child's value", rec->id);
 }
 
 /* The outcome a done task holds, checked; the error counts as retrieved. */
 static int final_outcome(weft_task *task, const record *rec, const char *where)
 {
     if (!weft_task_done(task))
-        fail("task not done where it must be", rec->id);
+        stress_fail("task not done where it must be", rec->id);
     void *value = NULL;
     int code = weft_task_result(task, &value);
     check_outcome(rec, code, value, where);
@@ -256,12 +227,12 @@ static int leaf(record *rec, unsigned *seed)
     default: {
         int code = weft_sleep(30); /* only the deadline above ends it */
         if (code == 0) {
-            fprintf(stderr, "%s: leaf %u:", PROGRAM, rec->id);
+            fprintf(stderr, "%s: leaf %u:", STRESS_PROGRAM, rec->id);
             for (const record *r = rec; r != NULL; r = r->parent)
                 fprintf(stderr, " <- %u (%s, returned %d)", r->id,
                         r->op >= 0 ? op_names[r->op] : "leaf", atomic_load(&r->returned));
             fprintf(stderr, "\n");
-            fail("a leaf blocking until cancelled was never cancelled", rec->id);
+            stress_fail("a leaf blocking until cancelled was never cancelled", rec->id);
         }
         return code;
     }
@@ -289,27 +260,27 @@ static int op_gather(record *rec, unsigned *seed, bool return_errors)
     bool cancelled_self = weft_task_cancelling(weft_current_task()) > 0;
     for (int i = 0; i < n; i++) {
         if (codes[i] == WEFT_EINVALSTATE && (return_errors || rc == 0))
-            fail("gather returned with a child still running", rc);
+            stress_fail("gather returned with a child still running", rc);
         check_outcome(recs[i], codes[i], results[i], "gather");
     }
     if (rc == 0) {
         for (int i = 0; i < n; i++)
             if (codes[i] != 0 && !return_errors)
-                fail("gather returned 0 with a failed child", codes[i]);
+                stress_fail("gather returned 0 with a failed child", codes[i]);
     } else if (rc == WEFT_ECANCELLED) {
         bool any = cancelled_self;
         for (int i = 0; i < n; i++)
             any = any || codes[i] == WEFT_ECANCELLED;
         if (!any)
-            fail("gather cancelled with nobody cancelled", 0);
+            stress_fail("gather cancelled with nobody cancelled", 0);
     } else {
         if (return_errors)
-            fail("gather(return_errors) returned an error", rc);
+            stress_fail("gather(return_errors) returned an error", rc);
         bool found = false;
         for (int i = 0; i < n; i++)
             found = found || codes[i] == rc;
         if (!found)
-            fail("gather returned an error no child has", rc);
+            stress_fail("gather returned an error no child has", rc);
     }
     join(tasks, recs, n, rc, "gather join");
     release_all(tasks, n);
@@ -332,12 +303,12 @@ static int op_gather_coros(record *rec, unsigned *seed)
     int codes[MAX_FANOUT];
     int rc = weft_gather_coros(coros, (size_t)n, true, results, codes);
     if (rc != 0 && rc != WEFT_ECANCELLED)
-        fail("gather_coros(return_errors) returned an error", rc);
+        stress_fail("gather_coros(return_errors) returned an error", rc);
     /* With return_errors gather returns (even cancelled) once every task
      * is done: the tasks are gather's, nobody else waits for them. */
     for (int i = 0; i < n; i++) {
         if (codes[i] == WEFT_EINVALSTATE)
-            fail("gather_coros returned with a child still running", i);
+            stress_fail("gather_coros returned with a child still running", i);
         check_outcome(recs[i], codes[i], results[i], "gather_coros");
     }
     return rc;
@@ -347,7 +318,7 @@ static int op_group(record *rec, unsigned *seed)
 {
     weft_task_group *group = weft_task_group_new();
     if (group == NULL)
-        fail("weft_task_group_new", weft_last_error());
+        stress_fail("weft_task_group_new", weft_last_error());
     weft_task *tasks[MAX_FANOUT];
     record *recs[MAX_FANOUT];
     int n = 0, want = 1 + (int)(rand_r(seed) % MAX_FANOUT);
@@ -360,7 +331,7 @@ static int op_group(record *rec, unsigned *seed)
         if (tasks[n] == NULL) {
             /* Refused: a child failed already and the group is aborting. */
             if (weft_last_error() != WEFT_ESHUTDOWN)
-                fail("weft_task_group_spawn", weft_last_error());
+                stress_fail("weft_task_group_spawn", weft_last_error());
             break;
         }
         watch(tasks[n], recs[n], seed);
@@ -382,10 +353,10 @@ static int op_group(record *rec, unsigned *seed)
                 if (errors[k].task == tasks[i]) {
                     seen++;
                     if (errors[k].code != code)
-                        fail("group error with a wrong code", errors[k].code);
+                        stress_fail("group error with a wrong code", errors[k].code);
                 }
             if (seen != 1)
-                fail("failed child not listed exactly once", seen);
+                stress_fail("failed child not listed exactly once", seen);
         }
     }
     size_t body_errors = 0;
@@ -393,14 +364,14 @@ static int op_group(record *rec, unsigned *seed)
         if (errors[k].task == NULL) {
             body_errors++;
             if (errors[k].code != body || k != count - 1)
-                fail("body error misplaced", errors[k].code);
+                stress_fail("body error misplaced", errors[k].code);
         }
     if ((size_t)failed + body_errors != count)
-        fail("group error list does not match the failed children", (long long)count);
+        stress_fail("group error list does not match the failed children", (long long)count);
     if ((count > 0) != (rc == WEFT_EGROUP))
-        fail("group returned EGROUP without errors, or errors without EGROUP", rc);
+        stress_fail("group returned EGROUP without errors, or errors without EGROUP", rc);
     if (rc != 0 && rc != WEFT_EGROUP && rc != WEFT_ECANCELLED)
-        fail("group returned an unexpected code", rc);
+        stress_fail("group returned an unexpected code", rc);
     weft_task_group_free(group);
     release_all(tasks, n);
     return rc;
@@ -421,18 +392,18 @@ static int op_wait(record *rec, unsigned *seed)
     bool done[MAX_FANOUT];
     int rc = weft_wait(tasks, (size_t)n, timeout, when, done);
     if (rc != 0 && rc != WEFT_ECANCELLED)
-        fail("wait returned an error", rc);
+        stress_fail("wait returned an error", rc);
     if (rc == 0) {
         int done_count = 0;
         for (int i = 0; i < n; i++) {
             if (done[i] && !weft_task_done(tasks[i]))
-                fail("wait says done for a pending task", i);
+                stress_fail("wait says done for a pending task", i);
             done_count += done[i];
         }
         if (timeout == WEFT_NO_TIMEOUT && when == WEFT_ALL_COMPLETED && done_count != n)
-            fail("ALL_COMPLETED returned with pending tasks", done_count);
+            stress_fail("ALL_COMPLETED returned with pending tasks", done_count);
         if (timeout == WEFT_NO_TIMEOUT && done_count == 0)
-            fail("wait returned with nothing done and no timeout", when);
+            stress_fail("wait returned with nothing done and no timeout", when);
     }
     join(tasks, recs, n, rc, "wait join");
     release_all(tasks, n);
@@ -463,7 +434,7 @@ static int op_wait_for(record *rec, unsigned *seed)
         /* It ended cancelled, or finished as the deadline cancelled our
          * wait (S3); either way wait_for waited for its end. */
         if (!weft_task_done(task))
-            fail("wait_for timed out with the task still running", crec->id);
+            stress_fail("wait_for timed out with the task still running", crec->id);
     } else if (rc != WEFT_ECANCELLED) {
         check_outcome(crec, rc, value, "wait_for");
     }
@@ -482,7 +453,7 @@ static int op_shield(record *rec, unsigned *seed)
     int rc = weft_shield(task, &value);
     if (rc == WEFT_ECANCELLED && !weft_task_cancelled(task) &&
         weft_task_cancelling(weft_current_task()) == 0)
-        fail("shield cancelled while neither side was", crec->id);
+        stress_fail("shield cancelled while neither side was", crec->id);
     if (rc != WEFT_ECANCELLED)
         check_outcome(crec, rc, value, "shield");
     join(&task, &crec, 1, rc, "shield join");
@@ -495,7 +466,7 @@ static int op_timeout(record *rec, unsigned *seed)
     weft_timeout *scope;
     int rc = weft_timeout_enter(&scope, 0.0001 * (rand_r(seed) % 30));
     if (rc != 0)
-        fail("weft_timeout_enter", rc);
+        stress_fail("weft_timeout_enter", rc);
     if (rand_r(seed) % 4 == 0)
         weft_timeout_reschedule(scope, weft_time(NULL) + 0.0001 * (rand_r(seed) % 30));
     /* Children below may block: the deadline ends them. */
@@ -505,9 +476,9 @@ static int op_timeout(record *rec, unsigned *seed)
     rec->long_ok = saved;
     rc = weft_timeout_exit(scope, body);
     if (rc == WEFT_ETIMEDOUT && !weft_timeout_expired(scope))
-        fail("timeout scope reported TimeoutError without expiring", 0);
+        stress_fail("timeout scope reported TimeoutError without expiring", 0);
     if (rc != WEFT_ETIMEDOUT && rc != body)
-        fail("timeout scope changed a code other than its cancel", rc);
+        stress_fail("timeout scope changed a code other than its cancel", rc);
     weft_timeout_free(scope);
     return rc;
 }
@@ -525,7 +496,7 @@ static int op_as_completed(record *rec, unsigned *seed)
     double timeout = rand_r(seed) % 2 ? WEFT_NO_TIMEOUT : 0.0001 * (rand_r(seed) % 30);
     weft_as_completed *iterator = weft_as_completed_new(tasks, (size_t)n, timeout);
     if (iterator == NULL)
-        fail("weft_as_completed_new", weft_last_error());
+        stress_fail("weft_as_completed_new", weft_last_error());
     bool seen[MAX_FANOUT] = {false};
     int handed = 0, timeouts = 0, rc = 0;
     for (;;) {
@@ -540,7 +511,7 @@ static int op_as_completed(record *rec, unsigned *seed)
                 continue;
             }
             if (code != WEFT_ECANCELLED)
-                fail("as_completed_next returned an unexpected error", code);
+                stress_fail("as_completed_next returned an unexpected error", code);
             rc = code;
             break;
         }
@@ -548,17 +519,17 @@ static int op_as_completed(record *rec, unsigned *seed)
         while (i < n && tasks[i] != task)
             i++;
         if (i == n || seen[i])
-            fail("as_completed handed out a stranger or a task twice", i);
+            stress_fail("as_completed handed out a stranger or a task twice", i);
         seen[i] = true;
         handed++;
         if (!weft_task_done(task))
-            fail("as_completed handed out a pending task", i);
+            stress_fail("as_completed handed out a pending task", i);
         check_outcome(recs[i], code, value, "as_completed");
     }
     if (rc == 0 && handed + timeouts != n)
-        fail("as_completed lost tasks", handed + timeouts);
+        stress_fail("as_completed lost tasks", handed + timeouts);
     if (timeouts > 0 && timeout == WEFT_NO_TIMEOUT)
-        fail("as_completed timed out without a timeout", timeouts);
+        stress_fail("as_completed timed out without a timeout", timeouts);
     weft_as_completed_free(iterator);
     join(tasks, recs, n, rc, "as_completed join");
     release_all(tasks, n);
@@ -569,7 +540,7 @@ static int node(void *arg, void **result)
 {
     record *rec = arg;
     if (atomic_fetch_add(&rec->started, 1) != 0)
-        fail("body started twice", rec->id);
+        stress_fail("body started twice", rec->id);
     unsigned seed = rec->seed;
     int rc;
     if (rec->depth <= 0 || rand_r(&seed) % 5 == 0) {
@@ -616,12 +587,12 @@ static int canceller(void *arg, void **result)
         if (victim != NULL) {
             int r = weft_task_cancel(victim, rand_r(&seed) % 2 ? "stress" : NULL);
             if (r < 0 || (r == 0 && !weft_task_done(victim)))
-                fail("weft_task_cancel", r);
+                stress_fail("weft_task_cancel", r);
             atomic_fetch_add(&cancels_made, r);
             weft_task_release(victim);
         }
         if ((rand_r(&seed) % 4 == 0 ? weft_sleep(0.0001) : weft_yield()) != 0)
-            fail("canceller cancelled", 0);
+            stress_fail("canceller cancelled", 0);
     }
     return 0;
 }
@@ -641,7 +612,7 @@ static int stress_main(void *arg, void **result)
         recs[n] = new_record(NULL, rand_r(&seed), 1 + (int)(rand_r(&seed) % MAX_DEPTH),
                              false);
         if (recs[n] == NULL)
-            fail("budget too small for the roots", n);
+            stress_fail("budget too small for the roots", n);
         tasks[n] = weft_spawn(node, recs[n]);
         watch(tasks[n], recs[n], &seed);
     }
@@ -649,12 +620,12 @@ static int stress_main(void *arg, void **result)
     int codes[MAX_ROOTS];
     void *values[MAX_ROOTS];
     if (weft_gather(tasks, (size_t)n, true, values, codes) != 0)
-        fail("gathering the roots", weft_last_error());
+        stress_fail("gathering the roots", weft_last_error());
     for (int i = 0; i < n; i++)
         check_outcome(recs[i], codes[i], values[i], "root");
     atomic_store(&stop_cancelling, true);
     if (weft_await(cancel_task, NULL) != 0)
-        fail("canceller failed", 0);
+        stress_fail("canceller failed", 0);
     weft_task_release(cancel_task);
     for (int i = 0; i < CANCEL_SLOTS; i++)
         weft_task_release(atomic_exchange(&cancel_slots[i], NULL));
@@ -664,25 +635,12 @@ static int stress_main(void *arg, void **result)
 
 int main(int argc, char **argv)
 {
-    if (argc > 1)
-        roots = atoi(argv[1]);
-    if (roots < 1 || roots > MAX_ROOTS)
-        fail("root count out of range", roots);
-    weft_config config;
-    weft_config_init(&config);
-    config.workers = DEFAULT_WORKERS;
+    roots = (int)stress_arg(argc, argv, 1, "roots", DEFAULT_ROOTS, 1, MAX_ROOTS);
+    weft_config config = stress_config(DEFAULT_WORKERS);
     config.exception_handler = handler;
-    const char *env = getenv("STRESS_WORKERS");
-    if (env != NULL)
-        config.workers = (unsigned)atoi(env);
-    pthread_t dog;
-    if (pthread_create(&dog, NULL, watchdog, NULL) != 0)
-        fail("pthread_create", 0);
-    int code = weft_run_with(&config, weft_coro_new(stress_main, NULL), NULL);
-    atomic_store(&watchdog_done, true);
-    pthread_join(dog, NULL);
-    if (code != 0)
-        fail("weft_run_with failed", code);
+    /* A hang (a lost wake-up, a child never accounted for) fails the test. */
+    stress_run(&config, weft_coro_new(stress_main, NULL),
+               (stress_watchdog_settings){.run_limit_s = LIMIT_S});
     unsigned total = atomic_load(&next_record);
     if (total > MAX_RECORDS)
         total = MAX_RECORDS;
@@ -691,26 +649,26 @@ int main(int argc, char **argv)
         record *rec = &records[i];
         int s = atomic_load(&rec->started), r = atomic_load(&rec->returned);
         if (s > 1 || s != r)
-            fail("a body started and never returned", i);
+            stress_fail("a body started and never returned", i);
         if (rec->has_callback && atomic_load(&rec->callbacks) != 1) {
-            fprintf(stderr, "%s: record %u: callbacks %d started %d returned %d rc %d:", PROGRAM,
-                    i, atomic_load(&rec->callbacks), s, r, atomic_load(&rec->rc));
+            fprintf(stderr, "%s: record %u: callbacks %d started %d returned %d rc %d:",
+                    STRESS_PROGRAM, i, atomic_load(&rec->callbacks), s, r, atomic_load(&rec->rc));
             for (const record *p = rec; p != NULL; p = p->parent)
                 fprintf(stderr, " <- %u (%s, returned %d)", p->id,
                         p->op >= 0 ? op_names[p->op] : "leaf", atomic_load(&p->returned));
             fprintf(stderr, "\n");
-            fail("a task's done callback did not run exactly once", i);
+            stress_fail("a task's done callback did not run exactly once", i);
         }
         started += s;
     }
     if (atomic_load(&callbacks_run) != atomic_load(&with_callback))
-        fail("callbacks lost", atomic_load(&callbacks_run));
+        stress_fail("callbacks lost", atomic_load(&callbacks_run));
     if (atomic_load(&unretrieved) != 0 || atomic_load(&other_reports) != 0)
-        fail("errors reported to the handler", atomic_load(&unretrieved));
-    printf("%s: %u workers, %u nodes, %d bodies ran, %d callbacks, %d cancels;", PROGRAM,
+        stress_fail("errors reported to the handler", atomic_load(&unretrieved));
+    printf("%s: %u workers, %u nodes, %d bodies ran, %d callbacks, %d cancels;", STRESS_PROGRAM,
            config.workers, total, started, atomic_load(&callbacks_run), atomic_load(&cancels_made));
     for (int i = 0; i < OP_COUNT; i++)
         printf(" %s %d", op_names[i], atomic_load(&ops[i]));
-    printf("\n1 passed, 0 failed\n");
-    return 0;
+    printf("\n");
+    return stress_pass();
 }
