@@ -386,8 +386,10 @@ static bool claim_for_inline_run(weft_worker *worker, weft_task *task)
         return false;
     }
     weft_task_retain(task); /* for the entry left behind */
-    if (claim_new(task))
+    if (claim_new(task)) {
+        worker->claims_left_behind++;
         return true;
+    }
     weft_task_release(task); /* not the last: the caller holds one */
     return false;
 }
@@ -397,6 +399,13 @@ static bool claim_for_inline_run(weft_worker *worker, weft_task *task)
  * so the next await finds its task at the bottom and memory is freed. */
 static void drop_stale_entries(weft_worker *worker)
 {
+    /* Only claims made here leave entries to sweep (others are dropped
+     * when popped), so fork-join, which takes its newest entry and claims
+     * nothing, never pays for the sweep. The count can run ahead of the
+     * stale entries really in this deque (a claimed entry sat elsewhere):
+     * an empty deque resets it. */
+    if (worker->claims_left_behind == 0)
+        return;
     /* Take before looking: a thief may steal and free the entry we would
      * peek at, so only an entry we own is read. */
     weft_runnable *newest;
@@ -409,7 +418,10 @@ static void drop_stale_entries(weft_worker *worker)
             return;
         }
         weft_task_release((weft_task *)newest);
+        if (--worker->claims_left_behind == 0)
+            return;
     }
+    worker->claims_left_behind = 0;
 }
 
 bool weft_task_run_inline(weft_task *self, weft_task *task)
