@@ -513,6 +513,10 @@ weft_task *weft_task_group_spawn_named(weft_task_group *group, weft_fn fn, void 
  *     children failed or the body failed: weft_task_group_errors lists them;
  *   WEFT_ECANCELLED when the parent was cancelled (by the body's code or
  *     from outside, not by the group) and nothing failed;
+ *   the body's own code and message when the body failed, no child was
+ *     ever created and there is no memory to list its error (a child's
+ *     creation reserves the room for its error and the body's, so a
+ *     failure is never dropped);
  *   WEFT_EINVAL (NULL, not the parent, left already), WEFT_ENOTASK.
  * Thread: the parent task. */
 int weft_task_group_wait(weft_task_group *group, int code);

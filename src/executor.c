@@ -14,6 +14,9 @@
 #include "error.h"
 #include "task.h"
 
+/* Entries of the inject ring allocated with the executor. */
+#define INJECT_INITIAL_CAPACITY 64
+
 /* The live list: every executor from weft_executor_new until its memory is
  * freed. Only calls that get an executor from outside its own workers
  * consult it (submissions from other threads, shutdown, free, stats,
@@ -134,10 +137,14 @@ weft_executor *weft_executor_new(const weft_config *config)
     weft_executor *executor = weft_calloc(1, sizeof(*executor));
     weft_worker *workers = weft_calloc(settings.workers, sizeof(*workers));
     unsigned *sleepers = weft_calloc(settings.workers, sizeof(*sleepers));
-    if (executor == NULL || workers == NULL || sleepers == NULL) {
+    /* The inject ring is there from the start, so that queueing from
+     * another thread allocates only when the ring is full. */
+    weft_runnable **inject = weft_malloc(INJECT_INITIAL_CAPACITY * sizeof(*inject));
+    if (executor == NULL || workers == NULL || sleepers == NULL || inject == NULL) {
         weft_free(executor);
         weft_free(workers);
         weft_free(sleepers);
+        weft_free(inject);
         weft_error_set(WEFT_ENOMEM, "out of memory creating an executor");
         return NULL;
     }
@@ -152,6 +159,8 @@ weft_executor *weft_executor_new(const weft_config *config)
     executor->handler_arg = settings.exception_handler_arg;
     executor->workers = workers;
     executor->sleeper_stack = sleepers;
+    executor->inject = inject;
+    executor->inject_capacity = INJECT_INITIAL_CAPACITY;
     /* Stacks an idle executor keeps resident for the next burst. */
     weft_stack_depot_init(&executor->stack_depot, 256);
     atomic_init(&executor->searching, 0);
@@ -226,16 +235,50 @@ void weft_executor_close(weft_executor *executor)
 /* Inject queue: work arriving from threads that are not workers      */
 /* ------------------------------------------------------------------ */
 
+/* Whether a full inject ring can drain while the caller waits: some
+ * other thread (a worker that is not the caller) polls it. */
+static bool someone_else_drains(weft_executor *executor)
+{
+    weft_worker *caller = weft_worker_current();
+    bool caller_is_worker = caller != NULL && caller->executor == executor;
+    return !caller_is_worker || executor->worker_count > 1;
+}
+
+/* A full ring that cannot grow: waits (lock released) until a worker has
+ * drained some of it, since dropping the runnable would lose a task or a
+ * wake-up. Returns with the lock held and room in the ring, or aborts
+ * when no other thread could ever make room (a single loop whose own
+ * queues are full and out of memory). */
+static void wait_for_inject_room(weft_executor *executor)
+{
+    bool reported = false;
+    while (executor->inject_count == executor->inject_capacity) {
+        if (!someone_else_drains(executor)) {
+            fprintf(stderr, "weft: out of memory queueing work on a single loop; aborting\n");
+            abort();
+        }
+        if (!reported) {
+            weft_log(WEFT_LOG_WARNING, "weft: out of memory growing the inject queue; "
+                                       "waiting for the workers to drain it");
+            reported = true;
+        }
+        pthread_mutex_unlock(&executor->lock);
+        weft_executor_notify_work(executor);
+        struct timespec pause = {0, 1000000}; /* 1 ms: memory is short, not time */
+        nanosleep(&pause, NULL);
+        pthread_mutex_lock(&executor->lock);
+    }
+}
+
 void weft_executor_inject(weft_executor *executor, weft_runnable *runnable)
 {
     pthread_mutex_lock(&executor->lock);
     if (executor->inject_count == executor->inject_capacity) {
-        size_t capacity = executor->inject_capacity ? executor->inject_capacity * 2 : 64;
+        size_t capacity = executor->inject_capacity * 2;
         weft_runnable **ring = weft_malloc(capacity * sizeof(*ring));
         if (ring == NULL) {
-            /* Dropping the runnable would lose a task or a wake-up. */
-            fprintf(stderr, "weft: out of memory queueing work; aborting\n");
-            abort();
+            wait_for_inject_room(executor);
+            goto queue;
         }
         for (size_t i = 0; i < executor->inject_count; i++)
             ring[i] = executor->inject[(executor->inject_head + i) % executor->inject_capacity];
@@ -244,6 +287,7 @@ void weft_executor_inject(weft_executor *executor, weft_runnable *runnable)
         executor->inject_head = 0;
         executor->inject_capacity = capacity;
     }
+queue:
     executor->inject[(executor->inject_head + executor->inject_count) % executor->inject_capacity] =
         runnable;
     executor->inject_count++;
@@ -270,16 +314,14 @@ void weft_executor_poll(weft_executor *executor, weft_worker *worker, bool wait,
             pthread_cond_timedwait(&executor->work_available, &executor->lock, &deadline);
         }
     }
-    while (executor->inject_count > 0) {
-        weft_runnable *runnable = executor->inject[executor->inject_head];
+    /* A deque that cannot grow leaves the rest in the ring, for this
+     * worker's next poll (once it has run what it holds) or another's. */
+    while (executor->inject_count > 0 &&
+           weft_deque_push(&worker->ready, executor->inject[executor->inject_head]) == 0) {
         executor->inject_head = (executor->inject_head + 1) % executor->inject_capacity;
         executor->inject_count--;
-        if (weft_deque_push(&worker->ready, runnable) != 0) {
-            fprintf(stderr, "weft: out of memory moving work to a worker; aborting\n");
-            abort();
-        }
     }
-    atomic_store_explicit(&executor->inject_pending, 0, memory_order_relaxed);
+    atomic_store_explicit(&executor->inject_pending, executor->inject_count, memory_order_relaxed);
     pthread_mutex_unlock(&executor->lock);
 }
 

@@ -42,8 +42,11 @@ struct weft_task_group {
     /* _on_completed_fut: the parent's future (on its stack) while it waits;
      * completed under the lock, cleared by the parent under the lock. */
     weft_future *on_completed;
+    /* Room for one error per child ever created plus the body's, reserved
+     * as children are created: a failure must never be dropped for want of
+     * memory, or the group would report success (add_error cannot fail). */
     weft_task_error *errors;
-    size_t error_count, error_capacity;
+    size_t error_count, error_capacity, children_created;
 };
 
 static void group_release(weft_task_group *group)
@@ -71,20 +74,30 @@ static void describe_group(const weft_task_group *group, char *buf, size_t size)
         snprintf(buf + n, size - (size_t)n, "%s>", group->aborting ? " cancelling" : " entered");
 }
 
-/* Appends one error (ownership of task and message moves in); under the
- * lock. Returns false when out of memory (nothing moved). */
-static bool add_error(weft_task_group *group, weft_task *task, int code, char *message)
+/* Makes room for the errors of one more child and the body; under the
+ * lock (growth doubles, so the allocation is rare). Returns false when out
+ * of memory. */
+static bool reserve_error(weft_task_group *group)
 {
-    if (group->error_count == group->error_capacity) {
-        size_t capacity = group->error_capacity ? 2 * group->error_capacity : 4;
-        weft_task_error *errors = weft_realloc(group->errors, capacity * sizeof(*errors));
-        if (errors == NULL)
-            return false;
-        group->errors = errors;
-        group->error_capacity = capacity;
-    }
-    group->errors[group->error_count++] = (weft_task_error){task, code, message};
+    size_t needed = group->children_created + 2;
+    if (group->error_capacity >= needed)
+        return true;
+    size_t capacity = group->error_capacity ? 2 * group->error_capacity : 4;
+    while (capacity < needed)
+        capacity *= 2;
+    weft_task_error *errors = weft_realloc(group->errors, capacity * sizeof(*errors));
+    if (errors == NULL)
+        return false;
+    group->errors = errors;
+    group->error_capacity = capacity;
     return true;
+}
+
+/* Appends one error into the room reserve_error made (ownership of task
+ * and message moves in); under the lock. */
+static void add_error(weft_task_group *group, weft_task *task, int code, char *message)
+{
+    group->errors[group->error_count++] = (weft_task_error){task, code, message};
 }
 
 /* TaskGroup._abort: cancels the children not done, in creation order
@@ -113,10 +126,9 @@ static int on_task_done(weft_task *task, void *arg)
         weft_future_complete(group->on_completed, WEFT_FUTURE_FINISHED, 0, NULL, NULL);
     int code = weft_task_cancelled(task) ? 0 : weft_compose_peek(task, NULL, &message, true);
     if (code != 0) {
-        char *copy = weft_strdup(message);
-        keep_task = add_error(group, task, code, copy);
-        if (!keep_task)
-            weft_free(copy);
+        /* Without memory for the copy the error is kept without its text. */
+        add_error(group, task, code, weft_strdup(message));
+        keep_task = true;
         if (weft_task_done(group->parent)) {
             report = true;
         } else if (!group->aborting && !group->parent_cancel_requested) {
@@ -193,7 +205,11 @@ static weft_task *group_create(weft_task_group *group, weft_coro *coro, const ch
         child != NULL ? weft_compose_entry_new(group->executor, on_task_done, child,
                                                "_on_task_done")
                       : NULL;
-    if (entry == NULL) {
+    weft_spinlock_lock(&group->lock);
+    bool reserved = entry != NULL && reserve_error(group);
+    weft_spinlock_unlock(&group->lock);
+    if (!reserved) {
+        weft_free(entry);
         weft_free(child);
         weft_error_set(WEFT_ENOMEM, "out of memory creating a task in a task group");
         return NULL;
@@ -219,6 +235,7 @@ static weft_task *group_create(weft_task_group *group, weft_coro *coro, const ch
     *(group->tail != NULL ? &group->tail->next : &group->head) = child;
     group->tail = child;
     group->pending++;
+    group->children_created++;
     atomic_fetch_add_explicit(&group->references, 1, memory_order_relaxed);
     /* A failure elsewhere may have started the abort since the check
      * above (several workers): this child is cancelled with the others. */
@@ -321,8 +338,16 @@ int weft_task_group_wait(weft_task_group *group, int code)
     weft_free(cancel_message);
     /* `if et is not None and et is not CancelledError: errors.append(exc)` */
     bool body_failed = code != 0 && code != WEFT_ECANCELLED;
-    if (!body_failed || !add_error(group, NULL, code, body_message))
+    if (body_failed && reserve_error(group)) {
+        add_error(group, NULL, code, body_message);
+    } else if (body_failed) {
+        /* No child was ever created (their room includes the body's), so
+         * the body's error is the only one: returned as it is. */
+        weft_spinlock_unlock(&group->lock);
+        return weft_error_set_owned(code, body_message);
+    } else {
         weft_free(body_message);
+    }
     size_t count = group->error_count;
     weft_spinlock_unlock(&group->lock);
     if (count == 0)

@@ -79,10 +79,12 @@ static int amain(void *arg, void **result)
     if (rc == WEFT_ECANCELLED) {
         printf("body caught %s cancelling %d\n", errstr(rc), weft_task_cancelling(me));
         weft_coro *child = weft_coro_new(sleeper, &da);
-        if (weft_task_group_create_task(group, child, NULL) == NULL) {
+        weft_task *d = weft_task_group_create_task(group, child, NULL);
+        if (d == NULL) {
             printf("create_task: %s\n", weft_last_error_message());
             weft_coro_free(child);
         }
+        weft_task_release(d); /* created only when the group was not shutting down */
         weft_raise(rc, NULL); /* re-raise: the body leaves with its CancelledError */
     }
     rc = weft_task_group_wait(group, rc);

@@ -51,6 +51,7 @@
 #include <unistd.h>
 
 #include <sanitizer/common_interface_defs.h>
+#include <sanitizer/lsan_interface.h>
 
 #include "stack.h"
 #include "weft.h"
@@ -82,9 +83,8 @@ static bool should_fail(void)
         return false;
     long n = atomic_fetch_add_explicit(&attempts, 1, memory_order_relaxed) + 1;
     bool fail = (mode == FAIL_ONE && n == fail_at) || (mode == FAIL_FROM && n >= fail_at);
-    if (fail && atomic_fetch_add_explicit(&injected, 1, memory_order_relaxed) == 0 && verbose &&
-        !in_child) /* a child's stacks are its report */
-        __sanitizer_print_stack_trace(); /* where the first failure hit */
+    if (fail && atomic_fetch_add_explicit(&injected, 1, memory_order_relaxed) == 0 && verbose)
+        __sanitizer_print_stack_trace(); /* where the first failure hit (a child's goes to its report) */
     return fail;
 }
 
@@ -267,6 +267,35 @@ typedef struct workload {
 /* Multi-worker workload: fork-join tree, a queue between two tasks, gather. */
 static unsigned mw_workers;
 
+/* An error the workload keeps while it makes more weft calls (which
+ * overwrite the last error) before it returns it. Returning the bare code
+ * after those calls would lose the message the library gave it, and the
+ * sweep flags a WEFT_ENOMEM without a message as the library's fault. */
+typedef struct saved_error {
+    int code;
+    bool has_message;
+    char message[256];
+} saved_error;
+
+static saved_error save_error(int code)
+{
+    saved_error saved = {.code = code};
+    const char *message = weft_last_error() == code ? weft_last_error_message() : NULL;
+    if (message != NULL) {
+        saved.has_message = true;
+        snprintf(saved.message, sizeof saved.message, "%s", message);
+    }
+    return saved;
+}
+
+/* Returns the saved code, with its message when it had one (a bare code
+ * otherwise, so that a message the library lost still shows). */
+static int raise_saved(const saved_error *saved)
+{
+    return saved->has_message ? weft_raise(saved->code, "%s", saved->message)
+                              : weft_raise(saved->code, NULL);
+}
+
 static int tree(void *arg, void **result)
 {
     intptr_t depth = (intptr_t)arg;
@@ -278,15 +307,23 @@ static int tree(void *arg, void **result)
     if (left == NULL)
         return weft_last_error();
     weft_task *right = fault_spawn_named(tree, (void *)(depth - 1), "tree", __FILE__, __LINE__);
+    saved_error right_error = save_error(right == NULL ? weft_last_error() : 0);
+    /* Both halves are awaited whatever happens, so that no task is lost and
+     * no error goes unretrieved; the first failure is the one returned. */
     void *a = NULL, *b = NULL;
     int rc = weft_await(left, &a);
+    saved_error failure = save_error(rc);
     weft_task_release(left);
-    if (right == NULL)
-        return rc != 0 ? rc : weft_last_error(); /* NOLINT: ENOMEM from the spawn is the slot's */
-    int rc2 = weft_await(right, &b);
-    weft_task_release(right);
-    if (rc != 0 || rc2 != 0)
-        return rc != 0 ? rc : rc2;
+    if (right != NULL) {
+        int right_rc = weft_await(right, &b);
+        weft_task_release(right);
+        if (rc == 0 && right_rc != 0)
+            return right_rc; /* still the last error: release does not touch it */
+    } else if (rc == 0) {
+        failure = right_error;
+    }
+    if (failure.code != 0)
+        return raise_saved(&failure);
     *result = (void *)((intptr_t)a + (intptr_t)b);
     return 0;
 }
@@ -335,6 +372,48 @@ static weft_task *create_task(weft_fn fn, void *arg, const char *name)
     return coro != NULL ? fault_task_create(coro, name) : NULL;
 }
 
+/* The producer and the consumer in a task group: if either fails (or
+ * cannot be created), the group cancels the other, which would otherwise
+ * wait forever on a queue nobody fills or empties. */
+static int queue_pair(void **sum)
+{
+    weft_queue *queue = NULL;
+    int rc = weft_queue_new(4, WEFT_QUEUE_FIFO, NULL, &queue); /* small: puts wait for gets */
+    if (rc != 0)
+        return rc;
+    weft_task_group *group = weft_task_group_new();
+    if (group == NULL) {
+        saved_error saved = save_error(weft_last_error());
+        weft_queue_free(queue);
+        return raise_saved(&saved);
+    }
+    weft_task *put_task = weft_task_group_spawn(group, producer, queue);
+    weft_task *get_task = put_task != NULL ? weft_task_group_spawn(group, consumer, queue) : NULL;
+    /* A failed creation leaves the body with its error: the group cancels
+     * the child it has and reports the body's error beside the children's. */
+    rc = weft_task_group_wait(group, get_task != NULL ? 0 : weft_last_error());
+    saved_error saved = {0};
+    if (rc == WEFT_EGROUP) {
+        const weft_task_error *errors = NULL;
+        weft_task_group_errors(group, &errors);
+        saved.code = errors[0].code; /* the first failure is the one to report */
+        saved.has_message = errors[0].message != NULL;
+        if (saved.has_message)
+            snprintf(saved.message, sizeof saved.message, "%s", errors[0].message);
+    } else if (rc != 0) {
+        saved = save_error(rc);
+    } else {
+        rc = weft_task_result(get_task, sum);
+        if (rc != 0)
+            saved = save_error(rc);
+    }
+    weft_task_release(put_task);
+    weft_task_release(get_task);
+    weft_task_group_free(group);
+    weft_queue_free(queue);
+    return saved.code != 0 ? raise_saved(&saved) : 0;
+}
+
 #define TREE_DEPTH 5
 #define GATHER_TASKS 6
 
@@ -353,30 +432,9 @@ static int multi_main(void *arg, void **result)
     if ((intptr_t)sum != (intptr_t)1 << TREE_DEPTH)
         return weft_raise(99, "tree sum %ld", (long)(intptr_t)sum);
 
-    /* Small bound: puts wait for the consumer. */
-    weft_queue *queue = NULL;
-    if ((rc = weft_queue_new(4, WEFT_QUEUE_FIFO, NULL, &queue)) != 0)
-        return rc;
-    weft_task *put_task = create_task(producer, queue, "producer");
-    weft_task *get_task = create_task(consumer, queue, "consumer");
-    int put_rc = put_task != NULL ? weft_await(put_task, NULL) : weft_last_error();
     void *got = NULL;
-    int get_rc = 0;
-    if (get_task != NULL) {
-        /* Without a producer the consumer would wait forever. */
-        if (put_task == NULL || put_rc != 0)
-            weft_task_cancel(get_task, NULL);
-        get_rc = weft_await(get_task, &got);
-    } else {
-        get_rc = weft_last_error();
-    }
-    weft_task_release(put_task);
-    weft_task_release(get_task);
-    weft_queue_free(queue);
-    if (put_rc != 0)
-        return put_rc;
-    if (get_rc != 0)
-        return get_rc;
+    if ((rc = queue_pair(&got)) != 0)
+        return rc;
     if ((intptr_t)got != QUEUE_ITEMS * (QUEUE_ITEMS + 1) / 2)
         return weft_raise(98, "queue sum %ld", (long)(intptr_t)got);
 
@@ -393,18 +451,19 @@ static int multi_main(void *arg, void **result)
     void *values[GATHER_TASKS];
     if (rc == 0)
         rc = weft_gather(tasks, made, false, values, NULL);
+    saved_error saved = save_error(rc);
     for (size_t i = 0; i < made; i++) {
         if (rc != 0)
             weft_task_cancel(tasks[i], NULL);
         int done_rc = weft_await(tasks[i], NULL); /* each one ends before main does */
         if (rc == 0 && done_rc != 0)
-            rc = done_rc;
+            saved = save_error(rc = done_rc);
         weft_task_release(tasks[i]);
     }
     if (rc == WEFT_ECANCELLED)
-        rc = weft_raise(WEFT_ENOMEM, "gather tasks cancelled after an allocation failure");
+        return weft_raise(WEFT_ENOMEM, "gather tasks cancelled after an allocation failure");
     if (rc != 0)
-        return rc;
+        return raise_saved(&saved);
     for (size_t i = 0; i < GATHER_TASKS; i++)
         if ((intptr_t)values[i] != (intptr_t)i)
             return weft_raise(97, "gather value %zu", i);
@@ -581,6 +640,8 @@ static run_result run_once(const workload *w, fail_mode m, long k, const run_res
         bad = true;
         size_t used = strlen(why);
         snprintf(why + used, sizeof why - used, "%s%ld block(s) leaked", used ? "; " : "", leaked);
+        if (verbose)
+            __lsan_do_recoverable_leak_check(); /* where the leaked blocks were allocated */
         atomic_store(&live_blocks, 0); /* report each run once; LSan names them at exit */
     }
     out.bad = bad;
@@ -732,14 +793,16 @@ static verdict run_in_child(const workload *w, fail_mode m, long k, const run_re
     }
     if (WIFEXITED(status) && WEXITSTATUS(status) == CHILD_OK && out->runs >= 0)
         return VERDICT_OK;
-    if (WIFEXITED(status) && WEXITSTATUS(status) == CHILD_BAD && out->runs >= 0) {
-        snprintf(why, why_size, "%s", out->why);
-        return VERDICT_FAILURE;
-    }
-
     char report[16384];
     ssize_t got = pread(report_fd, report, sizeof report - 1, 0);
     report[got > 0 ? got : 0] = '\0';
+    if (WIFEXITED(status) && WEXITSTATUS(status) == CHILD_BAD && out->runs >= 0) {
+        snprintf(why, why_size, "%s", out->why);
+        if (verbose)
+            say_text(report); /* where the first failure hit */
+        return VERDICT_FAILURE;
+    }
+
     char location[512] = "";
     bool located = blamed_location(report, location, sizeof location);
     bool hung = (WIFEXITED(status) && WEXITSTATUS(status) == CHILD_HUNG) ||
