@@ -1,29 +1,45 @@
-/* Queue throughput across workers: items per second through a bounded
- * weft_queue (CAPACITY slots) between producer and consumer tasks, and,
- * in the same run, through the classic pthread queue (a ring under one
- * mutex with "not empty" / "not full" condition variables) between as many
- * producer and consumer threads. Shapes: 1 producer / 1 consumer and 4 / 4,
- * weft on 1 worker (one loop: asyncio) and on 2 workers (or every online
- * CPU when there are more); plus a plain producer thread feeding consumer
- * tasks with weft_queue_put_blocking (the pipeline entry point). Median of
- * RUNS runs each; every run checks that the sum of the items received is
- * the sum of those sent. Prints figures; fails only on a wrong sum or a
- * library error.
- * Build (standalone): cc -O2 -Iinclude bench/bench_queue.c .libs/libweft.a -lck -lpthread
- * Usage: bench_queue [items]   (default 1000000 per shape) */
-#define _POSIX_C_SOURCE 200809L
+/* Queue throughput: items per second through a bounded weft_queue
+ * (CAPACITY slots) between producer and consumer tasks, and, in the same
+ * process, through the classic pthread queue (a ring under one mutex with
+ * "not empty" / "not full" condition variables) between as many producer
+ * and consumer threads. Every run checks that the sum of the items
+ * received is the sum of those sent.
+ *
+ * Two ways to run it:
+ *   bench_queue WORKLOAD WORKERS   one repetition for bench/run.py
+ *     WORKLOAD: queue-1to1 (1 producer, 1 consumer) or queue-4to4
+ *     (4 producers, 4 consumers), ITEMS items in all. The process is
+ *     confined to WORKERS CPUs (the first ones it may use), then runs the
+ *     pthread queue and weft's (on WORKERS workers) one after the other
+ *     and prints one bench.h row for each: system pthread, then weft;
+ *     tasks = items moved, ns_per_task = ns per item. The confinement is
+ *     what gives the pthread rows a worker count: its threads share the
+ *     same CPUs as weft's workers.
+ *   bench_queue [items]            a human-readable summary (medians of RUNS,
+ *     weft on 1 and on all CPUs, plus a plain thread feeding consumer
+ *     tasks with weft_queue_put_blocking, the pipeline entry point); no
+ *     confinement. Default 1000000 items per shape.
+ * Either fails (exit 1) only on a wrong sum or a library error. */
+#ifndef _GNU_SOURCE /* CPU_SET, sched_setaffinity */
+#define _GNU_SOURCE
+#endif
 #include <pthread.h>
+#include <errno.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
 #include "weft.h"
 
 enum { CAPACITY = 1024, RUNS = 5, MAX_SIDE = 8 };
+#define ITEMS 1000000L
 
-static long items = 1000000;
+static long items = ITEMS;
 
 static double now(void)
 {
@@ -253,8 +269,58 @@ static void row(const char *what, double seconds, double reference)
     printf("\n");
 }
 
+/* Confines this process, and the threads it creates from now on, to the
+ * first `cpus` CPUs it is allowed; fewer allowed CPUs: all of them. */
+static void confine(unsigned cpus)
+{
+    cpu_set_t allowed, chosen;
+    if (sched_getaffinity(0, sizeof allowed, &allowed) != 0)
+        bench_fail("sched_getaffinity: %s", strerror(errno));
+    CPU_ZERO(&chosen);
+    unsigned taken = 0;
+    for (int cpu = 0; cpu < CPU_SETSIZE && taken < cpus; cpu++) {
+        if (CPU_ISSET(cpu, &allowed)) {
+            CPU_SET(cpu, &chosen);
+            taken++;
+        }
+    }
+    if (sched_setaffinity(0, sizeof chosen, &chosen) != 0)
+        bench_fail("sched_setaffinity: %s", strerror(errno));
+}
+
+/* One repetition of a workload on both systems, one bench.h row each. */
+static int run_rows(char **argv)
+{
+    char *end = NULL;
+    long workers = strtol(argv[2], &end, 10);
+    if (*end != '\0' || workers < 1 || workers > 4096) {
+        fprintf(stderr, "usage: %s queue-1to1|queue-4to4 WORKERS\n", argv[0]);
+        return 1;
+    }
+    int side_count;
+    if (strcmp(argv[1], "queue-1to1") == 0)
+        side_count = 1;
+    else if (strcmp(argv[1], "queue-4to4") == 0)
+        side_count = 4;
+    else
+        bench_unsupported("bench_queue", argv[1]);
+    alarm(BENCH_WATCHDOG_SECONDS);
+    confine((unsigned)workers);
+    long base = bench_memory_begin();
+    double seconds = run_pthread(side_count, side_count);
+    bench_row(argv[1], "pthread", (unsigned)workers, items, seconds, bench_memory_peak_delta(base),
+              NULL);
+    base = bench_memory_begin();
+    seconds = run_weft((unsigned)workers, side_count, side_count);
+    bench_row(argv[1], "weft", (unsigned)workers, items, seconds, bench_memory_peak_delta(base),
+              NULL);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 3)
+        return run_rows(argv);
     if (argc > 1)
         items = atol(argv[1]);
     if (items < 1) {

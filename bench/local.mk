@@ -1,7 +1,10 @@
 # Benchmarks: `make bench` builds the programs below and runs bench/run.py,
 # which writes bench/results/latest.{csv,md,png}. `make bench BENCH_QUICK=1`
-# runs fewer repetitions and worker counts (a few minutes). Never part of
-# make check: they produce figures, not verdicts (a wrong result does fail).
+# runs fewer repetitions and worker counts (a few minutes). `make bench
+# BENCH_ONLY=queue` runs only the named workloads ("queue": queue-1to1 and
+# queue-4to4) and merges their rows into the existing results, replacing
+# those workloads' rows. Never part of make check: they produce figures,
+# not verdicts (a wrong result does fail).
 #
 # weft's and the serial program are automake programs; the peers are built
 # here with the compilers that bring their runtimes (gcc -> libgomp,
@@ -19,9 +22,13 @@ bench_bench_serial_LDADD =
 # Peak memory of a task created but not started (weft only).
 bench_bench_memory_SOURCES = bench/bench_memory.c
 bench_bench_memory_CFLAGS = $(AM_CFLAGS) -O2
-# Queue throughput across workers beside a pthread mutex+condvar queue.
+# Queue throughput beside a pthread mutex+condvar queue, in the same run:
+# run.py's queue-1to1 and queue-4to4 (run it without arguments for a
+# summary by hand).
 bench_bench_queue_SOURCES = bench/bench_queue.c
 bench_bench_queue_CFLAGS = $(AM_CFLAGS) -O2
+# The in-tree static library, as bench_weft.
+bench_bench_queue_LDFLAGS = -static
 bench_bench_queue_LDADD = libweft.la -lpthread
 
 BENCH_GCC = gcc
@@ -56,8 +63,7 @@ bench/bench_tbb: $(srcdir)/bench/bench_tbb.cc $(srcdir)/bench/bench.h
 	else rm -f $@; echo "bench: tbb peer not built (see bench/bench_tbb.build-log; Debian: libtbb-dev)"; fi
 
 bench: bench/bench_weft$(EXEEXT) bench/bench_serial$(EXEEXT) bench/bench_memory$(EXEEXT) bench/bench_queue$(EXEEXT) $(BENCH_PEERS)
-	bench/bench_memory$(EXEEXT)
-	bench/bench_queue$(EXEEXT)
+	test -n "$(BENCH_ONLY)" || bench/bench_memory$(EXEEXT)
 	@case "$(BENCH_QUICK)" in ""|0|no) quick= ;; *) quick=--quick ;; esac; \
-	$(BENCH_PYTHON3) $(srcdir)/bench/run.py $$quick --bindir bench \
+	$(BENCH_PYTHON3) $(srcdir)/bench/run.py $$quick --only "$(BENCH_ONLY)" --bindir bench \
 		--results $(srcdir)/bench/results --python $(BENCH_PYTHON3)

@@ -9,15 +9,15 @@ set terminal pngcairo size 1400,1000 font "sans,10"
 set output output
 set datafile missing "?"
 set key autotitle columnheader
-# One colour per system in both parts: weft serial libgomp libomp tbb asyncio.
-colors = "#9400d3 #009e73 #56b4e9 #e69f00 #d55e00 #0072b2"
+# One colour per system in both parts: weft serial libgomp libomp tbb asyncio pthread.
+colors = "#9400d3 #009e73 #56b4e9 #e69f00 #d55e00 #0072b2 #666666"
 parallel_colors = "#9400d3 #56b4e9 #e69f00 #d55e00"
 set multiplot
 
 # Top: ns per task on one worker, per workload and system (log scale).
 set size 1,0.5
 set origin 0,0.5
-set title "ns per task on 1 worker (median; log scale; yield-pingpong: per hand-over, wakeup: p50 latency; serial on yield-pingpong: raw switch)"
+set title "ns per task on 1 worker (median; log scale; yield-pingpong: per hand-over, wakeup: p50 latency; serial on yield-pingpong: raw switch; queue-*: per item)"
 set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.85 border -1
@@ -27,7 +27,7 @@ set ylabel "ns per task"
 set grid ytics
 set key outside right top vertical
 set xtics nomirror rotate by -20
-plot for [column=2:7] datadir."/ns1.dat" using column:xtic(1) lc rgb word(colors, column-1)
+plot for [column=2:8] datadir."/ns1.dat" using column:xtic(1) lc rgb word(colors, column-1)
 
 # Bottom: speedup against workers, one panel per parallel workload.
 unset logscale y

@@ -12,7 +12,11 @@ and writes into the results directory:
 A missing peer is reported and skipped. A program that exits with a wrong
 result or a crash is reported loudly and makes the driver exit 1 at the end.
 
-  run.py [--quick] --bindir DIR --results DIR [--python python3]
+  run.py [--quick] [--only NAMES] --bindir DIR --results DIR [--python python3]
+  (--only "queue fib-asyncio": runs only those workloads, a name matching
+  itself and the workloads it prefixes, "queue" both queue-*, and merges
+  their rows into the existing results, replacing that workload's rows;
+  the tables and the chart are redrawn from the merged results)
   run.py --update-readme README.md --results DIR   (copies the latest table)
   run.py --replot --results DIR                      (redraws latest.png)
 """
@@ -28,9 +32,14 @@ import sys
 import tempfile
 import time
 
-WORKLOADS = ["fib-forkjoin", "fib-asyncio", "flat", "skynet", "yield-pingpong", "wakeup", "memory"]
-SYSTEMS = ["weft", "serial", "libgomp", "libomp", "tbb", "asyncio"]
+WORKLOADS = ["fib-forkjoin", "fib-asyncio", "flat", "skynet", "yield-pingpong", "wakeup", "memory",
+             "queue-1to1", "queue-4to4"]
+SYSTEMS = ["weft", "serial", "libgomp", "libomp", "tbb", "asyncio", "pthread"]
 PARALLEL = ["fib-forkjoin", "fib-asyncio", "flat", "skynet"]
+# Items through a bounded queue: bench_queue runs weft's and a pthread
+# mutex+condvar queue in the same process, so its "weft" runs also bring
+# the pthread rows (there is no pthread program to find or miss).
+QUEUE = ["queue-1to1", "queue-4to4"]
 HEADER = "workload,system,workers,tasks,seconds,ns_per_task,peak_rss_kib"
 RUN_TIMEOUT_S = 900
 QUICK_REPEAT_LIMIT_S = 1.0
@@ -41,12 +50,13 @@ README_END = "<!-- bench-results:end -->"
 # every count of the run, "one" only 1 worker. yield-pingpong's serial row
 # (weft's raw context switch) comes out of bench_weft's run.
 PLAN = {
-    "weft": {w: "all" for w in PARALLEL} | {"yield-pingpong": "one", "wakeup": "all", "memory": "one"},
+    "weft": {w: "all" for w in PARALLEL + QUEUE} | {"yield-pingpong": "one", "wakeup": "all", "memory": "one"},
     "serial": {w: "one" for w in PARALLEL},
     "libgomp": {w: "all" for w in PARALLEL},
     "libomp": {w: "all" for w in PARALLEL},
     "tbb": {w: "all" for w in PARALLEL} | {"wakeup": "all"},
-    "asyncio": {w: "one" for w in WORKLOADS},
+    "asyncio": {w: "one" for w in WORKLOADS if w not in QUEUE},
+    "pthread": {},
 }
 
 
@@ -109,6 +119,7 @@ def machine_description(args, commands):
         "g++ (tbb)": command_output(["g++", "--version"]) if "tbb" in commands else "not used",
         "oneTBB": command_output(commands["tbb"] + ["--version"]) if "tbb" in commands else "not used",
         "python (asyncio)": command_output([args.python, "--version"]) if "asyncio" in commands else "not used",
+        "glibc (pthread queue)": command_output(["ldd", "--version"]) if "queue" in commands else "not used",
     }
     return described
 
@@ -123,6 +134,11 @@ def find_commands(args):
         else:
             log_name = os.path.join(args.bindir, "bench_%s.build-log" % system)
             missing[system] = "not built" + (" (see %s)" % log_name if os.path.exists(log_name) else "")
+    path = os.path.join(args.bindir, "bench_queue")
+    if os.access(path, os.X_OK):
+        commands["queue"] = [path]
+    else:
+        missing["queue"] = "bench_queue not built: no queue rows"
     python = shutil.which(args.python)
     script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bench_asyncio.py")
     if python:
@@ -140,7 +156,8 @@ def parse_line(line):
     if len(fields) == 8:
         for item in fields[7].split(";"):
             key, _, value = item.partition("=")
-            extra[key] = value
+            if key:
+                extra[key] = value
     return {
         "workload": fields[0], "system": fields[1], "workers": int(fields[2]),
         "tasks": int(fields[3]), "seconds": float(fields[4]),
@@ -166,6 +183,23 @@ def run_one(command, workload, workers, quick_asyncio):
     if not rows or None in rows:
         return None, "unreadable output from %s:\n%s" % (" ".join(argv), result.stdout)
     return rows, None
+
+
+def read_raw(path):
+    """Every repetition in a latest-raw.csv, as parse_line gives them; none
+    if the file is missing."""
+    if not os.path.exists(path):
+        log("bench: no %s: nothing earlier to merge with" % path)
+        return []
+    rows = []
+    with open(path) as table:
+        next(table, None)
+        for line in table:
+            row = parse_line(line) if line.strip() else None
+            if row is None:
+                sys.exit("bench: unreadable line in %s: %s" % (path, line.strip()))
+            rows.append(row)
+    return rows
 
 
 def median_rows(raw):
@@ -220,6 +254,11 @@ def format_ns(ns):
     if ns >= 100:
         return "%.0f ns" % ns
     return "%.1f ns" % ns
+
+
+def format_rate(m):
+    rate = m["tasks"] / m["seconds"] if m["seconds"] > 0 else 0
+    return "%.2f M items/s" % (rate / 1e6) if rate >= 1e6 else "%.0f items/s" % rate
 
 
 def speedup(medians, workload, system, workers):
@@ -284,25 +323,84 @@ def targets(medians, cores):
     return results
 
 
-def write_markdown(path, medians, args, machine, counts, missing, failures, reps, asyncio_reps,
-                   started, finished, loads, wall):
+TITLE = "# weft benchmark results"
+TABLE_INTRO = "ns per task, median"
+RERUN = "Rerun alone of "
+
+
+def load_line(loads):
+    return ("Load average (1 min) at start %s, at end %s: other work was sharing the cores, "
+            "so figures are noisy." % loads if float(loads[0]) > 0.5 else
+            "Load average (1 min) at start %s, at end %s." % loads)
+
+
+def full_provenance(args, machine, counts, reps, asyncio_reps, started, finished, loads, wall):
+    """The lines that say when and where a full run measured: those above
+    the README block, and those at its top."""
+    intro = ["%s run (`make bench%s`), %s to %s UTC (%.0f s); medians of %d repetitions "
+             "(asyncio: %d)%s, each a fresh process; worker counts %s." % (
+                 "Quick" if args.quick else "Full", " BENCH_QUICK=1" if args.quick else "",
+                 started, finished, wall, reps, asyncio_reps,
+                 "; in quick mode a configuration whose first run took over %.0f s runs once"
+                 % QUICK_REPEAT_LIMIT_S if args.quick else "",
+                 ", ".join(map(str, counts)))]
+    context = ["Machine: " + "; ".join("%s: %s" % (k, v) for k, v in machine.items()) + ".",
+               load_line(loads)]
+    return intro, context
+
+
+def merged_provenance(results, only, args, machine, counts, reps, started, finished, loads, wall):
+    """The previous latest.md's provenance lines plus this partial run's.
+    An earlier rerun line whose workloads have all been rerun since is
+    dropped: none of its rows are left."""
+    intro, context = [], []
+    try:
+        with open(os.path.join(results, "latest.md")) as md:
+            old = md.read().split("\n")
+        begin = old.index(README_BEGIN)
+        intro = [line for line in old[1:begin] if line.strip() and line != TITLE]
+        end = next(i for i, line in enumerate(old) if line.startswith(TABLE_INTRO))
+        context = [line for line in old[begin + 1:end] if line.strip()]
+    except (OSError, ValueError, StopIteration):
+        intro, context = ["Earlier results: no readable latest.md."], []
+
+    def without_superseded(lines):
+        kept, rerun_later = [], set(only)
+        for line in reversed(lines):
+            if line.startswith(RERUN):
+                names = set(line[len(RERUN):].split(":", 1)[0].replace("`", "").split(", "))
+                if names <= rerun_later:
+                    continue
+                rerun_later |= names
+            kept.append(line)
+        return kept[::-1]
+
+    names = ", ".join("`%s`" % w for w in only)
+    intro, context = without_superseded(intro), without_superseded(context)
+    intro.append("%s%s: `make bench BENCH_ONLY=\"%s\"%s`, %s to %s UTC (%.0f s); medians of %d "
+                 "repetitions, each a fresh process; worker counts %s; its rows replace that "
+                 "workload's earlier ones, every other row is from the run(s) above." % (
+                     RERUN, names, args.only.strip(), " BENCH_QUICK=1" if args.quick else "", started,
+                     finished, wall,
+                     reps, ", ".join(map(str, counts))))
+    # The machine may not be the one of the earlier run: say which it was.
+    context.append("%s%s: CPU: %s; system: %s; weft: %s; glibc (pthread queue): %s. %s" % (
+        RERUN, names, machine["CPU"], machine["system"], machine["weft"],
+        machine["glibc (pthread queue)"], load_line(loads)))
+    return intro, context
+
+
+def write_markdown(path, medians, args, provenance, missing, failures):
     systems = [s for s in SYSTEMS if any(k[1] == s for k in medians)]
-    lines = ["# weft benchmark results", ""]
-    lines.append("%s run (`make bench%s`), %s to %s UTC (%.0f s); medians of %d repetitions "
-                 "(asyncio: %d)%s, each a fresh process; worker counts %s." % (
-                     "Quick" if args.quick else "Full", " BENCH_QUICK=1" if args.quick else "",
-                     started, finished, wall, reps, asyncio_reps,
-                     "; in quick mode a configuration whose first run took over %.0f s runs once"
-                     % QUICK_REPEAT_LIMIT_S if args.quick else "",
-                     ", ".join(map(str, counts))))
-    lines += ["", README_BEGIN, "", "Machine: " + "; ".join(
-        "%s: %s" % (k, v) for k, v in machine.items()) + ".",
-        "Load average (1 min) at start %s, at end %s: other work was sharing the cores, "
-        "so figures are noisy." % loads if float(loads[0]) > 0.5 else
-        "Load average (1 min) at start %s, at end %s." % loads, ""]
-    lines.append("ns per task, median (for fib, flat and skynet on several workers: speedup over the "
+    intro, context = provenance
+    lines = [TITLE, ""]
+    for line in intro:
+        lines += [line, ""]
+    lines += [README_BEGIN, ""] + context + [""]
+    lines.append(TABLE_INTRO + " (for fib, flat and skynet on several workers: speedup over the "
                  "same system on 1 worker). yield-pingpong: per hand-over (serial: weft's raw context "
-                 "switch); wakeup: p50 latency; memory: creating the sleepers until all are suspended.")
+                 "switch); wakeup: p50 latency; memory: creating the sleepers until all are suspended; "
+                 "queue-*: per item moved, with items per second.")
     lines.append("")
     lines.append("| workload | workers | " + " | ".join(systems) + " |")
     lines.append("|---|---:|" + "---:|" * len(systems))
@@ -316,12 +414,26 @@ def write_markdown(path, medians, args, machine, counts, missing, failures, reps
                     cells.append("")
                     continue
                 cell = format_ns(m["ns"])
+                if workload in QUEUE:
+                    cell += " (%.1f M/s)" % (m["tasks"] / m["seconds"] / 1e6)
                 s = speedup(medians, workload, system, workers) if workers > 1 and workload in PARALLEL else None
                 if s:
                     cell += " (%.2fx)" % s
                 cells.append(cell)
             lines.append("| %s | %d | %s |" % (workload, workers, " | ".join(cells)))
-    lines += ["", "Targets (from this run):", "", "| target | measured | status |", "|---|---|---|"]
+    queue_keys = sorted({k[0:3:2] for k in medians if k[0] in QUEUE},
+                        key=lambda k: (WORKLOADS.index(k[0]), k[1]))
+    if queue_keys:
+        lines += ["", "Queue throughput, items per second (median), weft and the pthread mutex+condvar "
+                  "queue measured side by side in the same process, confined to the same CPUs:", "",
+                  "| workload | workers | weft | pthread | weft / pthread |", "|---|---:|---:|---:|---:|"]
+        for workload, workers in queue_keys:
+            w = medians.get((workload, "weft", workers))
+            p = medians.get((workload, "pthread", workers))
+            lines.append("| %s | %d | %s | %s | %s |" % (
+                workload, workers, format_rate(w) if w else "", format_rate(p) if p else "",
+                "%.2fx" % (p["ns"] / w["ns"]) if w and p and w["ns"] > 0 else ""))
+    lines += ["", "Targets (from these results):", "", "| target | measured | status |", "|---|---|---|"]
     for label, measured, met in targets(medians, os.cpu_count() or 1):
         status = "met" if met else ("not met" if met is not None else "not measured")
         lines.append("| %s | %s | %s |" % (label, measured, status))
@@ -378,6 +490,16 @@ def write_markdown(path, medians, args, machine, counts, missing, failures, reps
               "libgomp runs every task at once (undeferred) in a team of one thread, and libgomp and "
               "libomp both do when too many are queued, so their flat rows do not hold 10^6 pending "
               "tasks.",
+              "- queue-1to1 / queue-4to4 (`bench/bench_queue`): 10^6 items (the values 1..10^6, their "
+              "sum checked) through a 1024-slot queue from 1 producer to 1 consumer / from 4 producers "
+              "to 4 consumers. weft: producer and consumer tasks on a `weft_queue` (FIFO, "
+              "`weft_queue_put` / `weft_queue_get`) on W workers, timed from before the first spawn to "
+              "the last await; pthread: as many producer and consumer threads on a ring under one "
+              "mutex with \"not empty\" / \"not full\" condition variables, timed from before the "
+              "first `pthread_create` to the last join. Each repetition runs both, pthread first, in "
+              "one process confined (`sched_setaffinity`) to its first W allowed CPUs, so the pthread "
+              "threads share the CPUs weft's workers use. tasks = items, ns_per_task = ns per item; "
+              "items/s = 10^9 / ns_per_task.",
               ]
     if args.quick:
         lines.append("- Quick mode: asyncio runs reduced sizes (fib(25), 100,000 flat tasks, a 10^5-leaf "
@@ -463,6 +585,10 @@ def main():
     parser.add_argument("--bindir", default="bench", help="where the bench_* programs were built")
     parser.add_argument("--results", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "results"))
     parser.add_argument("--python", default="python3", help="the interpreter for the asyncio peer")
+    parser.add_argument("--only", default="", metavar="NAMES",
+                        help="run only these workloads (space- or comma-separated; a name also "
+                        "selects the workloads it prefixes: queue = queue-*) and merge their rows "
+                        "into the existing results")
     parser.add_argument("--update-readme", metavar="README", help="copy latest.md's table into README and stop")
     parser.add_argument("--replot", action="store_true", help="redraw latest.png from latest.csv and stop")
     args = parser.parse_args()
@@ -478,8 +604,22 @@ def main():
     reps = int(os.environ.get("BENCH_REPS", 3 if args.quick else 5))
     asyncio_reps = int(os.environ.get("BENCH_ASYNCIO_REPS", 1 if args.quick else 3))
     only_workloads = os.environ.get("BENCH_WORKLOADS", "").split()
+    only = []
+    if args.only.strip():
+        names = args.only.replace(",", " ").split()
+        only = [w for w in WORKLOADS if any(w == n or w.startswith(n + "-") for n in names)]
+        unknown = [n for n in names if not any(w == n or w.startswith(n + "-") for w in WORKLOADS)]
+        if unknown or not only:
+            sys.exit("bench: --only: unknown workload(s) %s (known: %s)" % (
+                " ".join(unknown or names), " ".join(WORKLOADS)))
+        only_workloads = only
     only_systems = os.environ.get("BENCH_SYSTEMS", "").split()
     commands, missing = find_commands(args)
+    if only:
+        # Only a peer that would have run one of these workloads is missed.
+        missing = {s: r for s, r in missing.items()
+                   if (s == "queue" and set(only) & set(QUEUE))
+                   or (s in PLAN and set(only) & set(PLAN[s]))}
     for system, reason in sorted(missing.items()):
         log("bench: peer %s skipped: %s" % (system, reason))
 
@@ -489,30 +629,32 @@ def main():
             if only_workloads and workload not in only_workloads:
                 continue
             for system in SYSTEMS:
-                if system not in commands or workload not in PLAN[system]:
+                command_name = "queue" if workload in QUEUE else system
+                if command_name not in commands or workload not in PLAN[system]:
                     continue
                 if only_systems and system not in only_systems:
                     continue
                 if rep >= (asyncio_reps if system == "asyncio" else reps):
                     continue
                 for workers in (counts if PLAN[system][workload] == "all" else [1]):
-                    plan.append((rep, workload, system, workers))
+                    plan.append((rep, workload, system, workers, commands[command_name]))
 
     os.makedirs(args.results, exist_ok=True)
     machine = machine_description(args, commands)
     started = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M")
     load_start = open("/proc/loadavg").read().split()[0] if os.path.exists("/proc/loadavg") else "?"
-    log("bench: %s mode, %d runs, worker counts %s, %d repetitions (asyncio %d)" % (
-        "quick" if args.quick else "full", len(plan), counts, reps, asyncio_reps))
+    log("bench: %s mode%s, %d runs, worker counts %s, %d repetitions (asyncio %d)" % (
+        "quick" if args.quick else "full", ", only " + " ".join(only) if only else "", len(plan),
+        counts, reps, asyncio_reps))
     raw, failures = [], []
     first_wall = {}  # (workload, system, workers) -> wall seconds of its first run
     wall_start = time.monotonic()
-    for index, (rep, workload, system, workers) in enumerate(plan, 1):
+    for index, (rep, workload, system, workers, command) in enumerate(plan, 1):
         key = (workload, system, workers)
         if args.quick and rep > 0 and first_wall.get(key, 0) > QUICK_REPEAT_LIMIT_S:
             continue  # quick mode repeats only the runs that are cheap to repeat
         run_start = time.monotonic()
-        rows, error = run_one(commands[system], workload, workers, args.quick and system == "asyncio")
+        rows, error = run_one(command, workload, workers, args.quick and system == "asyncio")
         first_wall.setdefault(key, time.monotonic() - run_start)
         if error:
             failures.append(error)
@@ -527,12 +669,24 @@ def main():
     finished = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M")
     load_end = open("/proc/loadavg").read().split()[0] if os.path.exists("/proc/loadavg") else "?"
 
+    loads = (load_start, load_end)
+    if only:
+        # Keep every earlier repetition of the other workloads (their
+        # medians and notes come out as before) and replace these.
+        earlier = [r for r in read_raw(os.path.join(args.results, "latest-raw.csv"))
+                   if r["workload"] not in only]
+        raw = earlier + raw
+        provenance = merged_provenance(args.results, only, args, machine, counts, reps, started,
+                                       finished, loads, wall)
+    else:
+        provenance = full_provenance(args, machine, counts, reps, asyncio_reps, started, finished,
+                                     loads, wall)
     medians = median_rows(raw)
     write_csv(os.path.join(args.results, "latest.csv"), medians)
     write_raw(os.path.join(args.results, "latest-raw.csv"), raw)
-    write_markdown(os.path.join(args.results, "latest.md"), medians, args, machine, counts, missing,
-                   failures, reps, asyncio_reps, started, finished, (load_start, load_end), wall)
-    write_chart(args.results, medians, counts)
+    write_markdown(os.path.join(args.results, "latest.md"), medians, args, provenance, missing,
+                   failures)
+    write_chart(args.results, medians, sorted({key[2] for key in medians}))
     log("bench: results in %s/latest.csv, latest.md, latest.png (all repetitions: latest-raw.csv)" %
         args.results)
     if failures:

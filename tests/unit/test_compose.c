@@ -45,6 +45,17 @@ static int sleeps_ms(void *arg, void **result)
     return 0;
 }
 
+/* Waits at the gate arg (see ugate), then returns arg: a child that stays
+ * pending until the test says so, on any worker count. */
+static int gated(void *arg, void **result)
+{
+    int rc = ugate_wait(arg);
+    if (rc != 0)
+        return rc;
+    *result = arg;
+    return 0;
+}
+
 /* Sleeps 30 s, logs its cancel, then fails with USER_ERROR. */
 static int fails_when_cancelled(void *arg, void **result)
 {
@@ -56,7 +67,8 @@ static int fails_when_cancelled(void *arg, void **result)
 
 /* ------------------------------------------------------------ errors */
 
-static int count_callback_errors;
+/* Written by a callback that may run on another worker. */
+static _Atomic int count_callback_errors;
 
 static int compose_from_callback(void *arg)
 {
@@ -131,6 +143,7 @@ static int argument_errors_main(void *arg, void **result)
 
     weft_call_soon(weft_executor_current(), compose_from_callback, NULL, NULL);
     weft_yield();
+    EXPECT_SOON(count_callback_errors == 2); /* several workers: may run later */
     EXPECT_INT(count_callback_errors, 2);
     EXPECT_INT(weft_await(t, NULL), 0);
     weft_task_release(t);
@@ -194,9 +207,14 @@ static int gather_codes_main(void *arg, void **result)
 {
     (void)arg;
     (void)result;
+    ugate gate = {0};
     weft_task *a = weft_spawn(yields, PV(1));
     weft_task *b = weft_spawn(fails_with_arg, PV(7));
-    weft_task *c = weft_spawn(sleeps_ms, PV(20));
+    weft_task *c = weft_spawn(gated, &gate); /* pending until gathered */
+    /* With one worker a (one yield) is done before b's error ends the
+     * gather; with several nothing orders them, so a is awaited first. */
+    if (uworkers > 1)
+        EXPECT_INT(weft_await(a, NULL), 0);
     weft_task *tasks[] = {a, b, c, a};
     void *results[4];
     int codes[4];
@@ -209,6 +227,7 @@ static int gather_codes_main(void *arg, void **result)
     EXPECT_INT(codes[2], WEFT_EINVALSTATE); /* still running */
     EXPECT_INT(codes[3], 0);
     EXPECT_PTR(results[3], PV(1));
+    ugate_open(&gate);
     EXPECT_INT(weft_await(c, NULL), 0);
     weft_task_release(a);
     weft_task_release(b);
@@ -234,10 +253,14 @@ static int gather_retrieves_main(void *arg, void **result)
     weft_task *tasks[] = {a, b};
     EXPECT_INT(weft_gather(tasks, 2, false, NULL, NULL), USER_ERROR);
     weft_task_release(a);
+    /* b must be asleep, or the cancel stops it before its first step and
+     * it never fails (several workers: it may not have started yet). */
+    EXPECT_SOON(uwaiting(b));
     weft_task_cancel(b, NULL);
     weft_task_release(b); /* fails later, unseen by us */
     for (int i = 0; i < 4; i++)
         weft_yield();
+    EXPECT_LOG("b:-1008");
     return 0;
 }
 
@@ -316,13 +339,19 @@ static void gather_self_cancel(void **state)
 
 /* A cycle: P gathers C, C awaits P. Cancelling P terminates (CPython would
  * recurse until RecursionError); P takes the cancel, which unwinds C. */
-static weft_task *cycle_parent;
+static weft_task *cycle_parent; /* published by cycle_ready */
+static ugate cycle_ready;
 
 static int cycle_child(void *arg, void **result)
 {
     (void)arg;
     (void)result;
     weft_yield();
+    /* With one worker the parent exists by now; with several this task
+     * may run before main has stored it (and read a stale or NULL one). */
+    int rc = ugate_wait(&cycle_ready);
+    if (rc != 0)
+        return rc;
     return weft_await(cycle_parent, NULL);
 }
 
@@ -337,10 +366,15 @@ static int gather_cycle_main(void *arg, void **result)
 {
     (void)arg;
     (void)result;
+    cycle_ready.open = 0;
     weft_task *child = weft_spawn(cycle_child, NULL);
     cycle_parent = weft_spawn(cycle_gatherer, child);
+    ugate_open(&cycle_ready); /* seq_cst: cycle_parent is visible first */
     for (int i = 0; i < 3; i++)
         weft_yield();
+    /* The cycle is closed: the parent gathers, the child awaits it. */
+    EXPECT_SOON(uwaiting(cycle_parent));
+    EXPECT_SOON(uwaiting(child));
     EXPECT_INT(weft_task_cancel(cycle_parent, "loop"), 1);
     EXPECT_INT(weft_await(cycle_parent, NULL), WEFT_ECANCELLED);
     EXPECT_INT(weft_await(child, NULL), WEFT_ECANCELLED);
@@ -361,8 +395,9 @@ static int wait_first_exception_main(void *arg, void **result)
 {
     (void)arg;
     (void)result;
+    ugate gate = {0};
     weft_task *a = weft_spawn(fails_with_arg, PV(1));
-    weft_task *b = weft_spawn(sleeps_ms, PV(20));
+    weft_task *b = weft_spawn(gated, &gate); /* pending until opened */
     weft_task *tasks[] = {a, b};
     bool done[2];
     EXPECT_INT(weft_wait(tasks, 2, WEFT_NO_TIMEOUT, WEFT_FIRST_EXCEPTION, done), 0);
@@ -372,6 +407,7 @@ static int wait_first_exception_main(void *arg, void **result)
     weft_task *c = weft_spawn(fails_with_arg, PV(2));
     EXPECT_INT(weft_wait(&c, 1, WEFT_NO_TIMEOUT, WEFT_ALL_COMPLETED, done), 0);
     weft_task_release(c); /* ALL_COMPLETED does not look: never retrieved */
+    ugate_open(&gate);
     EXPECT_INT(weft_wait(&b, 1, 5, WEFT_ALL_COMPLETED, NULL), 0);
     EXPECT(weft_task_done(b));
     weft_task_release(b);
@@ -400,14 +436,18 @@ static int as_completed_main(void *arg, void **result)
 {
     (void)arg;
     (void)result;
-    weft_task *slow = weft_spawn(sleeps_ms, PV(40));
-    weft_task *fast = weft_spawn(yields, PV(1));
+    /* Both children stay pending until their gate opens: the order they
+     * complete in is the test's, on any worker count. */
+    ugate slow_gate = {0}, fast_gate = {0};
+    weft_task *slow = weft_spawn(gated, &slow_gate);
+    weft_task *fast = weft_spawn(gated, &fast_gate);
     weft_task *tasks[] = {slow, fast};
     weft_as_completed *it = weft_as_completed_new(tasks, 2, WEFT_NO_TIMEOUT);
     /* A waiter that is cancelled leaves the iterator usable; one consumer
      * at a time. */
     weft_task *w = weft_spawn(as_completed_waiter, it);
     weft_yield();
+    EXPECT_SOON(uwaiting(w));
     weft_task *other = NULL;
     EXPECT_INT(weft_as_completed_next(it, &other, NULL), WEFT_EINVALSTATE);
     EXPECT_PTR(other, NULL);
@@ -415,12 +455,14 @@ static int as_completed_main(void *arg, void **result)
     EXPECT_INT(weft_await(w, NULL), WEFT_ECANCELLED);
     EXPECT_ERR(WEFT_ECANCELLED, "stop");
     void *value = NULL;
+    ugate_open(&fast_gate);
     EXPECT_INT(weft_as_completed_next(it, &other, &value), 0);
     EXPECT_PTR(other, fast);
-    EXPECT_PTR(value, PV(1));
+    EXPECT_PTR(value, &fast_gate);
+    ugate_open(&slow_gate);
     EXPECT_INT(weft_as_completed_next(it, &other, &value), 0);
     EXPECT_PTR(other, slow);
-    EXPECT_PTR(value, PV(40));
+    EXPECT_PTR(value, &slow_gate);
     EXPECT_INT(weft_as_completed_next(it, &other, &value), 0);
     EXPECT_PTR(other, NULL); /* exhausted */
     EXPECT_INT(weft_as_completed_next(it, &other, &value), 0);
@@ -545,6 +587,11 @@ static int shield_unretrieved_main(void *arg, void **result)
     shielded = weft_spawn(fails_when_cancelled, "inner");
     weft_task *caller = weft_spawn(shield_caller, NULL);
     weft_yield();
+    /* The caller listens inside shield, the inner task sleeps: with
+     * several workers either may not have started yet, and an inner task
+     * cancelled before its first step never fails. */
+    EXPECT_SOON(uwaiting(caller));
+    EXPECT_SOON(uwaiting(shielded));
     weft_task_cancel(caller, "go");
     EXPECT_INT(weft_await(caller, NULL), WEFT_ECANCELLED);
     EXPECT(!weft_task_done(shielded));
@@ -553,6 +600,7 @@ static int shield_unretrieved_main(void *arg, void **result)
     weft_task_release(caller);
     for (int i = 0; i < 4; i++)
         weft_yield();
+    EXPECT_LOG("inner:-1008");
     return 0;
 }
 
@@ -630,6 +678,10 @@ static int group_uncancel_main(void *arg, void **result)
     weft_task *self = weft_current_task();
     weft_task_group *group = weft_task_group_new();
     weft_task *a = weft_task_group_spawn(group, returns_arg, PV(2));
+    /* With one worker a finishes before b fails; with several nothing
+     * orders them, and the group would cancel an a not yet done. */
+    if (uworkers > 1)
+        EXPECT_SOON(weft_task_done(a));
     weft_task *b = weft_task_group_spawn(group, fails_with_arg, PV(5));
     weft_task *c = weft_task_group_spawn(group, sleeps_ms, PV(30000));
     EXPECT_INT(weft_task_group_wait(group, 0), WEFT_EGROUP);
@@ -682,18 +734,24 @@ static int group_misc_main(void *arg, void **result)
     EXPECT_INT(weft_await(t, NULL), 0);
     weft_task_release(t);
     /* The body's error: listed last, without a task. The child fails first
-     * (its callback is still queued when the body fails). */
-    weft_task_release(weft_task_group_spawn(shared_group, fails_with_arg, PV(1)));
+     * (with one worker its callback is still queued when the body fails;
+     * with several it may not have run yet: the body waits for it to end,
+     * or the group's abort would cancel it before its first step). */
+    weft_task *failing = weft_task_group_spawn(shared_group, fails_with_arg, PV(1));
     EXPECT_INT(weft_yield(), 0);
+    if (uworkers > 1)
+        EXPECT_SOON(weft_task_done(failing));
+    weft_task_release(failing);
     EXPECT_INT(weft_task_group_wait(shared_group, weft_raise(USER_ERROR + 1, "body")),
                WEFT_EGROUP);
     EXPECT_ERR(WEFT_EGROUP, "unhandled errors in a TaskGroup (2 sub-exceptions)");
     const weft_task_error *errors;
-    EXPECT_INT(weft_task_group_errors(shared_group, &errors), 2);
-    EXPECT(errors[0].task != NULL);
-    EXPECT_PTR(errors[1].task, NULL);
-    EXPECT_INT(errors[1].code, USER_ERROR + 1);
-    EXPECT_STR(errors[1].message, "body");
+    if (EXPECT_INT(weft_task_group_errors(shared_group, &errors), 2)) {
+        EXPECT(errors[0].task != NULL);
+        EXPECT_PTR(errors[1].task, NULL);
+        EXPECT_INT(errors[1].code, USER_ERROR + 1);
+        EXPECT_STR(errors[1].message, "body");
+    }
     weft_task_group_free(shared_group);
 
     /* Freed without wait: the children still running are cancelled. */
@@ -786,7 +844,8 @@ int main(void)
         UTEST(gather_cancel_cycle),
         UTEST(wait_first_exception_retrieves),
         UTEST(as_completed_rules),
-        UTEST(wait_for_keeps_a_late_cancel),
+        UTEST_ONE_WORKER(wait_for_keeps_a_late_cancel,
+                         "cancels the caller between the inner task's end and its wake-up"),
         UTEST(wait_for_misc),
         UTEST(shield_caller_cancelled),
         UTEST(timeout_rules),
@@ -794,6 +853,5 @@ int main(void)
         UTEST(group_misc),
         UTEST(four_workers),
     };
-    alarm(240); /* a hang (a lost wake-up) fails instead of blocking make check */
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return URUN_GROUPS("test_compose", tests);
 }

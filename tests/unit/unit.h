@@ -569,6 +569,28 @@ UHELPER void upause(void)
                   uworkers > 1 ? " in any order" : "");                                            \
     } while (0)
 
+/* Whether task is suspended on something not yet done: the first
+ * "wait_for=" of its description (asyncio's repr; weft sets it once the
+ * task is registered where it waits: a primitive's FIFO, a gather, an
+ * awaited task, a sleep's timer) names a pending future or task. With
+ * several workers a task spawned "one yield ago" may not have started, so
+ * tests poll this (EXPECT_SOON) to know that a waiter is really waiting. A
+ * woken task shows a finished future until it runs. Task stacks only
+ * (weft_task_describe is a loop call). */
+UHELPER bool uwaiting(weft_task *task)
+{
+    char *text = malloc(2048); /* heap: task stacks are small */
+    if (text == NULL)
+        return false;
+    weft_task_describe(task, text, 2048);
+    const char *wait_for = strstr(text, " wait_for=");
+    bool waiting = wait_for != NULL && (strncmp(wait_for, " wait_for=<Future pending", 25) == 0 ||
+                                        strncmp(wait_for, " wait_for=<Task pending", 23) == 0 ||
+                                        strncmp(wait_for, " wait_for=<Task cancelling", 26) == 0);
+    free(text);
+    return waiting;
+}
+
 /* Marks the calling task started; tests wait for ustarted_count to know
  * that a task got its first step (with several workers a yield does not
  * tell). */
