@@ -44,6 +44,8 @@ static int sleep10(void *arg, void **result)
 
 static void drain(weft_as_completed *it, int hops_between)
 {
+    if (it == NULL)
+        return; /* out of memory (the fault sweep): nothing to drain */
     for (;;) {
         weft_task *t = NULL;
         void *value = NULL;
