@@ -564,7 +564,10 @@ typedef void (*weft_exception_handler)(weft_executor *executor,
 
 typedef struct weft_config {
     unsigned workers;        /* worker loops; 0 = the WEFT_WORKERS environment
-                              * variable if set, else the number of online CPUs */
+                              * variable if it holds a count from 1 to 1024
+                              * (decimal digits only), else (unset, empty,
+                              * "0", "-3", "abc", "4x", too large: no error)
+                              * the number of online CPUs, at most 1024 */
     weft_order order;        /* ready-queue order policy */
     size_t stack_size;       /* usable bytes per task stack; 0 = 64 KiB */
     bool guard_pages;        /* a PROT_NONE page under every stack */
