@@ -568,7 +568,10 @@ typedef void (*weft_exception_handler)(weft_executor *executor,
 
 typedef struct weft_config {
     unsigned workers;        /* worker loops; 0 = the WEFT_WORKERS environment
-                              * variable if set, else the number of online CPUs */
+                              * variable if it holds a count from 1 to 1024
+                              * (decimal digits only), else (unset, empty,
+                              * "0", "-3", "abc", "4x", too large: no error)
+                              * the number of online CPUs, at most 1024 */
     weft_order order;        /* ready-queue order policy */
     size_t stack_size;       /* usable bytes per task stack; 0 = 64 KiB */
     bool guard_pages;        /* a PROT_NONE page under every stack */
@@ -707,9 +710,15 @@ weft_task *weft_executor_submit(weft_executor *executor, weft_coro *coro, const 
  *   - the *_blocking calls are for threads that are not workers (a producer
  *     thread feeding a queue, say): they park the calling thread on a
  *     condition variable, in the same FIFO as the tasks, and return
- *     WEFT_ERUNNING on a worker thread, whose loop they would stall. Their
- *     timeout is in seconds; a negative timeout waits without limit;
- *     WEFT_ETIMEDOUT when it passes, WEFT_EINVAL when it is NaN.
+ *     WEFT_ERUNNING on a worker thread (from a task or a callback alike),
+ *     whose loop they would stall. Their timeout is in seconds; a negative
+ *     timeout waits without limit; WEFT_ETIMEDOUT when it passes (the
+ *     thread then leaves the primitive as if it had never waited, like a
+ *     cancelled task), WEFT_EINVAL when it is NaN. A blocked thread belongs
+ *     to no executor: shutting one down does not wake it (a task it waits
+ *     for may still release or set the primitive while it is cancelled);
+ *     use a timeout when the other side may never come. A woken thread is
+ *     served like a woken task: it owns the next turn (no barging).
  *
  * Cancellation. A task cancelled while it waits returns WEFT_ECANCELLED
  * (the cancel message as last error) and leaves the primitive as if it had
@@ -756,6 +765,13 @@ int weft_lock_free(weft_lock *lock);
  * queues behind it (no barging). Returns 0, WEFT_ECANCELLED (the lock is
  * not held then), WEFT_EINVAL, WEFT_ENOTASK, WEFT_ENOLOOP. Thread: task. */
 int weft_lock_acquire(weft_lock *lock);
+/* weft_lock_acquire for a thread that is not a worker: takes the lock at
+ * once when weft_lock_acquire would, else waits in the same FIFO as the
+ * tasks (a task arriving while it waits queues behind it, and it behind
+ * earlier tasks). On 0 the lock is held; release it with weft_lock_release
+ * from this or any thread. Returns 0, WEFT_ETIMEDOUT (not held),
+ * WEFT_ERUNNING, WEFT_EINVAL, WEFT_ESYSTEM. Thread: non-worker. */
+int weft_lock_acquire_blocking(weft_lock *lock, double timeout);
 /* Unlocks and wakes the first waiter. Returns 0, WEFT_ENOTACQUIRED ("Lock is
  * not acquired.") when unlocked, WEFT_EINVAL. Thread: any. */
 int weft_lock_release(weft_lock *lock);
@@ -772,6 +788,12 @@ int weft_semaphore_free(weft_semaphore *semaphore);
  * queued, else waits in FIFO order. Returns 0, WEFT_ECANCELLED (no permit
  * held then), WEFT_EINVAL, WEFT_ENOTASK, WEFT_ENOLOOP. Thread: task. */
 int weft_semaphore_acquire(weft_semaphore *semaphore);
+/* weft_semaphore_acquire for a thread that is not a worker (bounded or
+ * not), in the same FIFO as the tasks. On 0 the caller holds a permit, to
+ * give back with weft_semaphore_release from any thread. Returns 0,
+ * WEFT_ETIMEDOUT (no permit held), WEFT_ERUNNING, WEFT_EINVAL,
+ * WEFT_ESYSTEM. Thread: non-worker. */
+int weft_semaphore_acquire_blocking(weft_semaphore *semaphore, double timeout);
 /* Returns a permit and wakes the first waiter. Returns 0, WEFT_EINVAL
  * ("BoundedSemaphore released too many times", or NULL). Thread: any. */
 int weft_semaphore_release(weft_semaphore *semaphore);
@@ -793,16 +815,31 @@ bool weft_condition_locked(const weft_condition *condition);
  * ("cannot wait on un-acquired lock"), WEFT_EINVAL, WEFT_ENOTASK,
  * WEFT_ENOLOOP. Thread: task. */
 int weft_condition_wait(weft_condition *condition);
+/* The same for a thread that is not a worker. acquire_blocking is the
+ * lock's weft_lock_acquire_blocking (use it to hold a lock the condition
+ * made itself). wait_blocking needs the lock held (by this thread through
+ * acquire_blocking, typically; the lock is not owned, as in asyncio);
+ * it releases it, waits in the same FIFO as waiting tasks for a notify
+ * (which may come from a task or a thread holding the lock), then takes
+ * the lock back, without limit, before returning: on 0 and on
+ * WEFT_ETIMEDOUT (no notify within timeout) the lock is held again. The
+ * other returns: WEFT_ENOTACQUIRED (lock not held), WEFT_ERUNNING,
+ * WEFT_EINVAL, and WEFT_ESYSTEM (lock not held). Thread: non-worker. */
+int weft_condition_acquire_blocking(weft_condition *condition, double timeout);
+int weft_condition_wait_blocking(weft_condition *condition, double timeout);
 /* Called with the lock held: returns true when the awaited state holds. */
 typedef bool (*weft_predicate_fn)(void *arg);
 /* Waits until predicate(arg) is true, checking it first and after every
  * wake-up, always with the lock held. Returns 0 when it is true, or an
  * error of weft_condition_wait. Thread: task. */
 int weft_condition_wait_for(weft_condition *condition, weft_predicate_fn predicate, void *arg);
-/* Wakes up to n waiters (in FIFO order) / every waiter. The caller must
- * hold the lock (WEFT_ENOTACQUIRED "cannot notify on un-acquired lock");
- * woken tasks return once they re-acquire it. Returns 0 or an error.
- * Thread: any. */
+/* Wakes up to n waiters (in FIFO order) / every waiter, tasks and threads
+ * alike. The caller must hold the lock: a task through
+ * weft_condition_acquire, a plain thread through
+ * weft_condition_acquire_blocking (the lock is not owned, so only "nobody
+ * holds it" is detected: WEFT_ENOTACQUIRED "cannot notify on un-acquired
+ * lock"); woken waiters return once they re-acquire it. Returns 0 or an
+ * error. Thread: any. */
 int weft_condition_notify(weft_condition *condition, size_t n);
 int weft_condition_notify_all(weft_condition *condition);
 

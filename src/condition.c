@@ -7,6 +7,7 @@
 
 #include "alloc.h"
 #include "error.h"
+#include "lock.h"
 #include "task.h"
 #include "waiter.h"
 
@@ -15,7 +16,7 @@ struct weft_condition {
     weft_lock *lock;
     bool owns_lock;
     weft_waitlist waiters;
-    size_t users; /* tasks inside wait */
+    size_t users; /* tasks and threads inside wait */
 };
 
 int weft_condition_new(weft_lock *lock, weft_condition **out)
@@ -76,6 +77,19 @@ int weft_condition_acquire(weft_condition *condition)
     return weft_lock_acquire(condition->lock);
 }
 
+int weft_condition_acquire_blocking(weft_condition *condition, double timeout)
+{
+    struct timespec deadline;
+    bool has_deadline = false;
+    int code = weft_waiter_blocking_prologue("weft_condition_acquire_blocking", timeout, &deadline,
+                                             &has_deadline);
+    if (code != 0)
+        return code;
+    if (condition == NULL)
+        return weft_error_set(WEFT_EINVAL, "weft_condition_acquire_blocking: condition is NULL");
+    return weft_lock_acquire_as(condition->lock, NULL, has_deadline ? &deadline : NULL);
+}
+
 int weft_condition_release(weft_condition *condition)
 {
     if (condition == NULL)
@@ -101,18 +115,17 @@ static void notify_waiters(weft_condition *condition, size_t n)
     pthread_mutex_unlock(&condition->mutex);
 }
 
-int weft_condition_wait(weft_condition *condition)
+/* Condition.wait for the running task self, or for the calling thread when
+ * self is NULL, which stops waiting for a notify at deadline (NULL: never)
+ * but, like a task, always takes the lock back before returning. */
+static int wait_as(weft_condition *condition, weft_task *self, const struct timespec *deadline)
 {
-    weft_task *self = weft_waiter_running_task("weft_condition_wait");
-    if (self == NULL)
-        return weft_last_error();
-    if (condition == NULL)
-        return weft_error_set(WEFT_EINVAL, "weft_condition_wait: condition is NULL");
     if (!weft_lock_locked(condition->lock))
         return weft_error_set(WEFT_ENOTACQUIRED, "cannot wait on un-acquired lock");
 
     weft_waiter waiter;
-    weft_waiter_init_task(&waiter, self);
+    if (weft_waiter_init(&waiter, self) != 0)
+        return WEFT_ESYSTEM;
     pthread_mutex_lock(&condition->mutex);
     condition->users++;
     /* Listed before the lock is released: a notify made by whoever takes
@@ -120,13 +133,16 @@ int weft_condition_wait(weft_condition *condition)
      * same thing on one thread). */
     weft_waitlist_append(&condition->waiters, &waiter);
     pthread_mutex_unlock(&condition->mutex);
-    int code = weft_lock_release(condition->lock);
+    int released = weft_lock_release(condition->lock);
     pthread_mutex_lock(&condition->mutex);
-    if (code == 0)
-        code = weft_waiter_wait(&waiter, &condition->mutex, NULL);
+    int code = released;
+    if (released == 0)
+        code = weft_waiter_wait(&waiter, &condition->mutex, deadline);
     weft_waitlist_remove(&condition->waiters, &waiter);
+    /* A thread's notify beats its deadline (weft_waiter_wait), so only a
+     * task can be both notified and failing here. */
     bool notified = weft_waiter_done(&waiter) && !weft_waiter_cancelled(&waiter);
-    if (code != 0 && code != WEFT_ECANCELLED) {
+    if (released != 0) {
         /* The lock was released under us by someone else: nothing to wait
          * for or to take back. */
         pthread_mutex_unlock(&condition->mutex);
@@ -141,22 +157,29 @@ int weft_condition_wait(weft_condition *condition)
     pthread_mutex_unlock(&condition->mutex);
     char *message = code != 0 ? weft_strdup(weft_last_error_message()) : NULL;
 
-    /* Take the lock back whatever happens; a cancel meanwhile is kept for
-     * after (each one is a fresh wait for the lock, as in asyncio). */
+    /* Take the lock back whatever happens; a task's cancel meanwhile is
+     * kept for after (each one is a fresh wait for the lock, as in
+     * asyncio). A thread waits without a deadline here: it can only fail
+     * to get a condition variable. */
     bool cancelled_while_acquiring = false;
+    int acquired;
     for (;;) {
-        int acquired = weft_lock_acquire(condition->lock);
-        if (acquired == 0)
+        acquired = weft_lock_acquire_as(condition->lock, self, NULL);
+        if (acquired == 0 || self == NULL)
             break;
         cancelled_while_acquiring = true;
     }
-    if (notified && (code != 0 || cancelled_while_acquiring))
+    if (notified && (code != 0 || cancelled_while_acquiring || acquired != 0))
         notify_waiters(condition, 1);
 
     pthread_mutex_lock(&condition->mutex);
     condition->users--;
     pthread_mutex_unlock(&condition->mutex);
     weft_waiter_destroy(&waiter);
+    if (acquired != 0) {
+        weft_free(message);
+        return acquired; /* WEFT_ESYSTEM, its message set */
+    }
     if (cancelled_while_acquiring) {
         /* 3.11 raises a fresh CancelledError there: no message. */
         weft_free(message);
@@ -165,6 +188,29 @@ int weft_condition_wait(weft_condition *condition)
     if (code != 0)
         return weft_error_set_owned(code, message);
     return 0;
+}
+
+int weft_condition_wait(weft_condition *condition)
+{
+    weft_task *self = weft_waiter_running_task("weft_condition_wait");
+    if (self == NULL)
+        return weft_last_error();
+    if (condition == NULL)
+        return weft_error_set(WEFT_EINVAL, "weft_condition_wait: condition is NULL");
+    return wait_as(condition, self, NULL);
+}
+
+int weft_condition_wait_blocking(weft_condition *condition, double timeout)
+{
+    struct timespec deadline;
+    bool has_deadline = false;
+    int code = weft_waiter_blocking_prologue("weft_condition_wait_blocking", timeout, &deadline,
+                                             &has_deadline);
+    if (code != 0)
+        return code;
+    if (condition == NULL)
+        return weft_error_set(WEFT_EINVAL, "weft_condition_wait_blocking: condition is NULL");
+    return wait_as(condition, NULL, has_deadline ? &deadline : NULL);
 }
 
 int weft_condition_wait_for(weft_condition *condition, weft_predicate_fn predicate, void *arg)

@@ -78,7 +78,9 @@ unsigned weft_default_workers(void)
 {
     /* Like OMP_NUM_THREADS for OpenMP: the environment overrides. */
     const char *text = getenv("WEFT_WORKERS");
-    if (text != NULL && *text != '\0') {
+    /* Digits only: strtoul alone would take " 3", "+3", and "-3" as a huge
+     * count; whatever is not a plain count falls back to the CPUs. */
+    if (text != NULL && *text >= '0' && *text <= '9') {
         char *end;
         unsigned long value = strtoul(text, &end, 10);
         if (*end == '\0' && value > 0 && value <= WEFT_MAX_WORKERS)

@@ -1,6 +1,8 @@
 /* weft_lock: asyncio.Lock (CPython 3.11 Lib/asyncio/locks.py): a FIFO of
  * waiters, a release that wakes the first, and a fast path that never
  * barges past a woken waiter. */
+#include "lock.h"
+
 #include <pthread.h>
 
 #include "alloc.h"
@@ -12,7 +14,7 @@ struct weft_lock {
     pthread_mutex_t mutex; /* guards everything below */
     bool locked;
     weft_waitlist waiters;
-    size_t users; /* tasks inside a waiting acquire: free must refuse */
+    size_t users; /* tasks and threads inside a waiting acquire: free must refuse */
 };
 
 int weft_lock_new(weft_lock **out)
@@ -64,30 +66,31 @@ static bool all_waiters_cancelled(weft_lock *lock)
     return true;
 }
 
-int weft_lock_acquire(weft_lock *lock)
+int weft_lock_acquire_as(weft_lock *lock, weft_task *self, const struct timespec *deadline)
 {
-    weft_task *self = weft_waiter_running_task("weft_lock_acquire");
-    if (self == NULL)
-        return weft_last_error();
-    if (lock == NULL)
-        return weft_error_set(WEFT_EINVAL, "weft_lock_acquire: lock is NULL");
     pthread_mutex_lock(&lock->mutex);
     /* A woken waiter is done but not cancelled: it keeps newcomers out
-     * until it has run and taken the lock. */
+     * until it has run and taken the lock. A thread waiter reads as
+     * cancelled only once it timed out, and unlinks itself before it lets
+     * go of the mutex, so the rule is the same for both kinds. */
     if (!lock->locked && all_waiters_cancelled(lock)) {
         lock->locked = true;
         pthread_mutex_unlock(&lock->mutex);
         return 0;
     }
-    lock->users++;
     weft_waiter waiter;
-    weft_waiter_init_task(&waiter, self);
+    if (weft_waiter_init(&waiter, self) != 0) {
+        pthread_mutex_unlock(&lock->mutex);
+        return WEFT_ESYSTEM;
+    }
+    lock->users++;
     weft_waitlist_append(&lock->waiters, &waiter);
-    int code = weft_waiter_wait(&waiter, &lock->mutex, NULL);
+    int code = weft_waiter_wait(&waiter, &lock->mutex, deadline);
     weft_waitlist_remove(&lock->waiters, &waiter);
     if (code != 0) {
-        /* Cancelled, perhaps after being woken: the lock must not stay
-         * free with a live waiter nobody will wake. */
+        /* Cancelled, perhaps after being woken (a thread times out only
+         * when it was not woken): the lock must not stay free with a live
+         * waiter nobody will wake. */
         if (!lock->locked)
             wake_up_first(lock);
     } else {
@@ -97,6 +100,29 @@ int weft_lock_acquire(weft_lock *lock)
     pthread_mutex_unlock(&lock->mutex);
     weft_waiter_destroy(&waiter);
     return code;
+}
+
+int weft_lock_acquire(weft_lock *lock)
+{
+    weft_task *self = weft_waiter_running_task("weft_lock_acquire");
+    if (self == NULL)
+        return weft_last_error();
+    if (lock == NULL)
+        return weft_error_set(WEFT_EINVAL, "weft_lock_acquire: lock is NULL");
+    return weft_lock_acquire_as(lock, self, NULL);
+}
+
+int weft_lock_acquire_blocking(weft_lock *lock, double timeout)
+{
+    struct timespec deadline;
+    bool has_deadline = false;
+    int code = weft_waiter_blocking_prologue("weft_lock_acquire_blocking", timeout, &deadline,
+                                             &has_deadline);
+    if (code != 0)
+        return code;
+    if (lock == NULL)
+        return weft_error_set(WEFT_EINVAL, "weft_lock_acquire_blocking: lock is NULL");
+    return weft_lock_acquire_as(lock, NULL, has_deadline ? &deadline : NULL);
 }
 
 int weft_lock_release(weft_lock *lock)

@@ -118,9 +118,7 @@ static int wait_while(weft_queue *queue, bool (*blocked)(const weft_queue *),
 {
     while (blocked(queue)) {
         weft_waiter waiter;
-        if (self != NULL)
-            weft_waiter_init_task(&waiter, self);
-        else if (weft_waiter_init_thread(&waiter) != 0)
+        if (weft_waiter_init(&waiter, self) != 0)
             return WEFT_ESYSTEM;
         weft_waitlist_append(waiters, &waiter);
         int code = weft_waiter_wait(&waiter, &queue->mutex, deadline);

@@ -16,7 +16,7 @@ struct weft_semaphore {
     int bound; /* the initial value, when bounded */
     bool bounded;
     weft_waitlist waiters;
-    size_t users; /* tasks inside a waiting acquire */
+    size_t users; /* tasks and threads inside a waiting acquire */
 };
 
 int weft_semaphore_new(int value, bool bounded, weft_semaphore **out)
@@ -79,28 +79,30 @@ static void wake_up_next(weft_semaphore *semaphore)
     }
 }
 
-int weft_semaphore_acquire(weft_semaphore *semaphore)
+/* Semaphore.acquire for the running task self, or for the calling thread
+ * when self is NULL (deadline: when it gives up, NULL for never); both wait
+ * in the one FIFO. */
+static int acquire_as(weft_semaphore *semaphore, weft_task *self, const struct timespec *deadline)
 {
-    weft_task *self = weft_waiter_running_task("weft_semaphore_acquire");
-    if (self == NULL)
-        return weft_last_error();
-    if (semaphore == NULL)
-        return weft_error_set(WEFT_EINVAL, "weft_semaphore_acquire: semaphore is NULL");
     pthread_mutex_lock(&semaphore->mutex);
     if (!is_locked(semaphore)) {
         semaphore->value--;
         pthread_mutex_unlock(&semaphore->mutex);
         return 0;
     }
-    semaphore->users++;
     weft_waiter waiter;
-    weft_waiter_init_task(&waiter, self);
+    if (weft_waiter_init(&waiter, self) != 0) {
+        pthread_mutex_unlock(&semaphore->mutex);
+        return WEFT_ESYSTEM;
+    }
+    semaphore->users++;
     weft_waitlist_append(&semaphore->waiters, &waiter);
-    int code = weft_waiter_wait(&waiter, &semaphore->mutex, NULL);
+    int code = weft_waiter_wait(&waiter, &semaphore->mutex, deadline);
     weft_waitlist_remove(&semaphore->waiters, &waiter);
     if (code != 0) {
         /* Woken, then cancelled before running: give the permit back and
-         * pass it on. */
+         * pass it on. (A thread that timed out was never woken: it holds
+         * no permit.) */
         if (!weft_waiter_cancelled(&waiter)) {
             semaphore->value++;
             wake_up_next(semaphore);
@@ -112,6 +114,29 @@ int weft_semaphore_acquire(weft_semaphore *semaphore)
     pthread_mutex_unlock(&semaphore->mutex);
     weft_waiter_destroy(&waiter);
     return code;
+}
+
+int weft_semaphore_acquire(weft_semaphore *semaphore)
+{
+    weft_task *self = weft_waiter_running_task("weft_semaphore_acquire");
+    if (self == NULL)
+        return weft_last_error();
+    if (semaphore == NULL)
+        return weft_error_set(WEFT_EINVAL, "weft_semaphore_acquire: semaphore is NULL");
+    return acquire_as(semaphore, self, NULL);
+}
+
+int weft_semaphore_acquire_blocking(weft_semaphore *semaphore, double timeout)
+{
+    struct timespec deadline;
+    bool has_deadline = false;
+    int code = weft_waiter_blocking_prologue("weft_semaphore_acquire_blocking", timeout, &deadline,
+                                             &has_deadline);
+    if (code != 0)
+        return code;
+    if (semaphore == NULL)
+        return weft_error_set(WEFT_EINVAL, "weft_semaphore_acquire_blocking: semaphore is NULL");
+    return acquire_as(semaphore, NULL, has_deadline ? &deadline : NULL);
 }
 
 int weft_semaphore_release(weft_semaphore *semaphore)

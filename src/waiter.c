@@ -84,6 +84,14 @@ int weft_waiter_init_thread(weft_waiter *waiter)
     return 0;
 }
 
+int weft_waiter_init(weft_waiter *waiter, weft_task *self)
+{
+    if (self == NULL)
+        return weft_waiter_init_thread(waiter);
+    weft_waiter_init_task(waiter, self);
+    return 0;
+}
+
 void weft_waiter_destroy(weft_waiter *waiter)
 {
     if (waiter->task != NULL)

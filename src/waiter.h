@@ -51,6 +51,9 @@ weft_waiter *weft_waitlist_pop_front(weft_waitlist *list);
  * WEFT_ESYSTEM when a condition variable cannot be had. */
 void weft_waiter_init_task(weft_waiter *waiter, weft_task *self);
 int weft_waiter_init_thread(weft_waiter *waiter);
+/* One of the two: for the running task self, or for the calling thread when
+ * self is NULL (the *_blocking calls). 0 or WEFT_ESYSTEM. */
+int weft_waiter_init(weft_waiter *waiter, weft_task *self);
 /* Call once the waiter is unlinked and its wait has returned. */
 void weft_waiter_destroy(weft_waiter *waiter);
 

@@ -15,6 +15,7 @@ UNIT_TESTS = \
 	tests/unit/test_inline \
 	tests/unit/test_executor \
 	tests/unit/test_sync \
+	tests/unit/test_sync_threads \
 	tests/unit/test_compose \
 	tests/unit/test_misuse \
 	tests/unit/test_shutdown \
@@ -50,6 +51,8 @@ tests_unit_test_executor_SOURCES = tests/unit/test_executor.c tests/unit/unit.h
 tests_unit_test_executor_LDADD = libweft.la $(CMOCKA_LIBS)
 tests_unit_test_sync_SOURCES = tests/unit/test_sync.c tests/unit/unit.h
 tests_unit_test_sync_LDADD = libweft.la $(CMOCKA_LIBS) -lpthread
+tests_unit_test_sync_threads_SOURCES = tests/unit/test_sync_threads.c tests/unit/unit.h
+tests_unit_test_sync_threads_LDADD = libweft.la $(CMOCKA_LIBS) -lpthread
 tests_unit_test_compose_SOURCES = tests/unit/test_compose.c tests/unit/unit.h
 tests_unit_test_compose_LDADD = libweft.la $(CMOCKA_LIBS) -lm
 tests_unit_test_misuse_SOURCES = tests/unit/test_misuse.c tests/unit/unit.h

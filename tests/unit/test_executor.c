@@ -174,6 +174,127 @@ static void long_root_lets_the_other_worker_wake(void **state)
     }
 }
 
+/* config.workers 0 takes WEFT_WORKERS when it holds a count from 1 to the
+ * maximum, digits only; anything else falls back, without an error, to
+ * the online CPU count (weft.h, weft_config.workers). */
+static unsigned workers_with_environment(const char *value)
+{
+    if (value != NULL)
+        assert_int_equal(setenv("WEFT_WORKERS", value, 1), 0);
+    else
+        assert_int_equal(unsetenv("WEFT_WORKERS"), 0);
+    weft_config config;
+    weft_config_init(&config);
+    assert_int_equal(config.workers, 0);
+    weft_executor *executor = NULL;
+    assert_int_equal(weft_executor_create(&config, &executor), 0);
+    weft_executor_stats stats;
+    assert_int_equal(weft_executor_get_stats(executor, &stats), 0);
+    submit_and_wait(executor, returns_arg, 7); /* the executor works */
+    weft_executor_free(executor);
+    return stats.workers;
+}
+
+static void workers_from_the_environment(void **state)
+{
+    (void)state;
+    const char *saved = getenv("WEFT_WORKERS");
+    char *saved_copy = saved != NULL ? strdup(saved) : NULL;
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned fallback = cpus < 1 ? 1 : cpus > 1024 ? 1024 : (unsigned)cpus;
+
+    assert_int_equal(workers_with_environment("3"), 3);
+    assert_int_equal(workers_with_environment("1"), 1);
+    const char *invalid[] = {"abc", "0", "-3", "", "3x", " 3", "1025", "99999999999999999999"};
+    for (size_t i = 0; i < sizeof invalid / sizeof invalid[0]; i++) {
+        unsigned got = workers_with_environment(invalid[i]);
+        if (got != fallback)
+            fail_msg("WEFT_WORKERS='%s' gave %u workers, expected the %u online CPUs",
+                     invalid[i], got, fallback);
+    }
+    assert_int_equal(workers_with_environment(NULL), fallback);
+    /* An explicit count wins over the environment. */
+    assert_int_equal(setenv("WEFT_WORKERS", "3", 1), 0);
+    weft_executor *executor = start(2);
+    weft_executor_stats stats;
+    assert_int_equal(weft_executor_get_stats(executor, &stats), 0);
+    assert_int_equal(stats.workers, 2);
+    weft_executor_free(executor);
+
+    if (saved_copy != NULL)
+        setenv("WEFT_WORKERS", saved_copy, 1);
+    else
+        unsetenv("WEFT_WORKERS");
+    free(saved_copy);
+}
+
+/* Parked workers, as the counters tell: parks counts a worker going to
+ * sleep, wakeups a worker woken by a notification. With no timers and no
+ * shutdown, a parked worker leaves its sleep only through a notification,
+ * so parks - wakeups is the number asleep right now. */
+static uint64_t asleep(weft_executor *executor, weft_executor_stats *stats)
+{
+    assert_int_equal(weft_executor_get_stats(executor, stats), 0);
+    return stats->parks - stats->wakeups;
+}
+
+static bool wait_until_asleep(weft_executor *executor, uint64_t count, weft_executor_stats *stats)
+{
+    double until = unow() + USOON_SECONDS;
+    while (asleep(executor, stats) != count) {
+        if (unow() > until)
+            return false;
+        usleep(1000);
+    }
+    return true;
+}
+
+/* One submission to four parked workers wakes exactly one of them. The
+ * design (src/worker.c, weft_executor_notify_work and run_once): the
+ * injecting thread wakes one sleeper, counted as a searcher so that no
+ * other notification wakes a second worker for the same work; the woken
+ * worker finds one runnable, so it stops searching *without* handing the
+ * search on (it hands it on only when it found more than one), runs the
+ * task, finds nothing more and parks again. So wakeups rises by exactly 1,
+ * and parks by exactly 1 once it is back asleep. Repeated a few times so
+ * that a design that sometimes wakes a second worker shows up.
+ *
+ * The test polls weft_task_done instead of calling weft_executor_wait: that
+ * one adds a done callback, a second runnable, which the finishing worker
+ * pushes onto its empty deque while three others sleep and nobody
+ * searches: by design that wakes one more worker (up to two when the
+ * woken one steals the callback, finding work, and hands the search on). */
+static void one_submission_wakes_one_parked_worker(void **state)
+{
+    (void)state;
+    weft_executor *executor = start(4);
+    weft_executor_stats before, after;
+    for (int round = 0; round < 5; round++) {
+        if (!wait_until_asleep(executor, 4, &before))
+            fail_msg("the 4 workers never all parked (parks %llu, wakeups %llu)",
+                     (unsigned long long)before.parks, (unsigned long long)before.wakeups);
+        weft_task *task =
+            weft_executor_submit(executor, weft_coro_new(returns_arg, PV(round)), NULL);
+        assert_non_null(task);
+        double until = unow() + USOON_SECONDS;
+        while (!weft_task_done(task) && unow() < until)
+            usleep(200);
+        void *result = NULL;
+        assert_int_equal(weft_task_result(task, &result), 0);
+        assert_int_equal(IV(result), round);
+        weft_task_release(task);
+        if (!wait_until_asleep(executor, 4, &after))
+            fail_msg("the workers did not all park again (parks %llu, wakeups %llu)",
+                     (unsigned long long)after.parks, (unsigned long long)after.wakeups);
+        if (after.wakeups - before.wakeups != 1)
+            fail_msg("round %d: one submission woke %llu workers", round,
+                     (unsigned long long)(after.wakeups - before.wakeups));
+        assert_int_equal(after.parks - before.parks, 1);
+        assert_int_equal(after.tasks_run - before.tasks_run, 1);
+    }
+    weft_executor_free(executor);
+}
+
 int main(void)
 {
     alarm(120); /* a hang (a worker nobody wakes) fails instead of blocking */
@@ -183,6 +304,8 @@ int main(void)
         UTEST(shutdown_while_idle),
         UTEST(shutdown_cancels_sleeping_work),
         UTEST(long_root_lets_the_other_worker_wake),
+        UTEST(workers_from_the_environment),
+        UTEST(one_submission_wakes_one_parked_worker),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

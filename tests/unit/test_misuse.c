@@ -211,14 +211,25 @@ enum {
     X(PLAIN, WEFT_EINVAL, weft_lock_release(NULL))                                                 \
     X(PLAIN, WEFT_ENOTACQUIRED, weft_lock_release(fx.lock))                                        \
     X(TASK, WEFT_ENOTACQUIRED, weft_lock_release(fx.lock))                                         \
+    X(PLAIN, WEFT_EINVAL, weft_lock_acquire_blocking(NULL, 0.001))                                 \
+    X(PLAIN, WEFT_EINVAL, weft_lock_acquire_blocking(fx.lock, nan_value()))                        \
+    X(TASK, WEFT_ERUNNING, weft_lock_acquire_blocking(fx.lock, 0.001))                             \
+    X(CALLBACK, WEFT_ERUNNING, weft_lock_acquire_blocking(fx.lock, 0.001))                         \
     X(PLAIN, WEFT_EINVAL, weft_semaphore_new(-1, false, (weft_semaphore **)&item_out))             \
     X(PLAIN, WEFT_EINVAL, weft_semaphore_new(1, false, NULL))                                      \
     X(PLAIN, WEFT_ENOLOOP, weft_semaphore_acquire(fx.bounded))                                     \
     X(TASK, WEFT_EINVAL, weft_semaphore_acquire(NULL))                                             \
+    X(PLAIN, WEFT_EINVAL, weft_semaphore_acquire_blocking(NULL, 0.001))                            \
+    X(PLAIN, WEFT_EINVAL, weft_semaphore_acquire_blocking(fx.bounded, nan_value()))                \
+    X(TASK, WEFT_ERUNNING, weft_semaphore_acquire_blocking(fx.bounded, 0.001))                     \
+    X(CALLBACK, WEFT_ERUNNING, weft_semaphore_acquire_blocking(fx.bounded, 0.001))                 \
     X(PLAIN, WEFT_EINVAL, weft_semaphore_release(NULL))                                            \
     X(PLAIN, WEFT_EINVAL, weft_semaphore_release(fx.bounded)) /* above its initial value */       \
     X(PLAIN, WEFT_EINVAL, weft_condition_new(NULL, NULL))                                          \
     X(PLAIN, WEFT_ENOLOOP, weft_condition_acquire(fx.condition))                                   \
+    X(PLAIN, WEFT_EINVAL, weft_condition_acquire_blocking(NULL, 0.001))                            \
+    X(PLAIN, WEFT_EINVAL, weft_condition_acquire_blocking(fx.condition, nan_value()))              \
+    X(TASK, WEFT_ERUNNING, weft_condition_acquire_blocking(fx.condition, 0.001))                   \
     X(PLAIN, WEFT_EINVAL, weft_condition_release(NULL))                                            \
     X(PLAIN, WEFT_ENOTACQUIRED, weft_condition_release(fx.condition))                              \
     X(PLAIN, WEFT_ENOLOOP, weft_condition_wait(fx.condition))                                      \
@@ -226,6 +237,11 @@ enum {
     X(TASK, WEFT_EINVAL, weft_condition_wait(NULL))                                                \
     X(TASK, WEFT_ENOTACQUIRED, weft_condition_wait(fx.condition))                                  \
     X(TASK, WEFT_ENOTACQUIRED, weft_condition_wait_for(fx.condition, never, NULL))                \
+    X(PLAIN, WEFT_EINVAL, weft_condition_wait_blocking(NULL, 0.001))                               \
+    X(PLAIN, WEFT_EINVAL, weft_condition_wait_blocking(fx.condition, nan_value()))                 \
+    X(PLAIN, WEFT_ENOTACQUIRED, weft_condition_wait_blocking(fx.condition, 0.001))                 \
+    X(TASK, WEFT_ERUNNING, weft_condition_wait_blocking(fx.condition, 0.001))                      \
+    X(CALLBACK, WEFT_ERUNNING, weft_condition_wait_blocking(fx.condition, 0.001))                  \
     X(PLAIN, WEFT_EINVAL, weft_condition_notify(NULL, 1))                                          \
     X(PLAIN, WEFT_ENOTACQUIRED, weft_condition_notify(fx.condition, 1))                            \
     X(PLAIN, WEFT_ENOTACQUIRED, weft_condition_notify_all(fx.condition))                           \
