@@ -79,15 +79,13 @@ int weft_condition_acquire(weft_condition *condition)
 
 int weft_condition_acquire_blocking(weft_condition *condition, double timeout)
 {
-    struct timespec deadline;
-    bool has_deadline = false;
-    int code = weft_waiter_blocking_prologue("weft_condition_acquire_blocking", timeout, &deadline,
-                                             &has_deadline);
+    struct timespec storage;
+    const struct timespec *deadline;
+    int code = weft_waiter_blocking_prologue("weft_condition_acquire_blocking", condition,
+                                             "condition", timeout, &storage, &deadline);
     if (code != 0)
         return code;
-    if (condition == NULL)
-        return weft_error_set(WEFT_EINVAL, "weft_condition_acquire_blocking: condition is NULL");
-    return weft_lock_acquire_as(condition->lock, NULL, has_deadline ? &deadline : NULL);
+    return weft_lock_acquire_as(condition->lock, NULL, deadline);
 }
 
 int weft_condition_release(weft_condition *condition)
@@ -202,15 +200,13 @@ int weft_condition_wait(weft_condition *condition)
 
 int weft_condition_wait_blocking(weft_condition *condition, double timeout)
 {
-    struct timespec deadline;
-    bool has_deadline = false;
-    int code = weft_waiter_blocking_prologue("weft_condition_wait_blocking", timeout, &deadline,
-                                             &has_deadline);
+    struct timespec storage;
+    const struct timespec *deadline;
+    int code = weft_waiter_blocking_prologue("weft_condition_wait_blocking", condition, "condition",
+                                             timeout, &storage, &deadline);
     if (code != 0)
         return code;
-    if (condition == NULL)
-        return weft_error_set(WEFT_EINVAL, "weft_condition_wait_blocking: condition is NULL");
-    return wait_as(condition, NULL, has_deadline ? &deadline : NULL);
+    return wait_as(condition, NULL, deadline);
 }
 
 int weft_condition_wait_for(weft_condition *condition, weft_predicate_fn predicate, void *arg)

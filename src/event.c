@@ -126,21 +126,18 @@ int weft_event_wait(weft_event *event)
 
 int weft_event_wait_blocking(weft_event *event, double timeout)
 {
-    struct timespec deadline;
-    bool has_deadline = false;
-    int code = weft_waiter_blocking_prologue("weft_event_wait_blocking", timeout, &deadline,
-                                             &has_deadline);
+    struct timespec storage;
+    const struct timespec *deadline;
+    int code = weft_waiter_blocking_prologue("weft_event_wait_blocking", event, "event", timeout,
+                                             &storage, &deadline);
     if (code != 0)
         return code;
-    if (event == NULL)
-        return weft_error_set(WEFT_EINVAL, "weft_event_wait_blocking: event is NULL");
     weft_waiter waiter;
     if (weft_waiter_init_thread(&waiter) != 0)
         return WEFT_ESYSTEM;
     pthread_mutex_lock(&event->mutex);
     event->users++;
-    code = weft_event_core_wait(&event->core, &event->mutex, &waiter,
-                                has_deadline ? &deadline : NULL);
+    code = weft_event_core_wait(&event->core, &event->mutex, &waiter, deadline);
     event->users--;
     pthread_mutex_unlock(&event->mutex);
     weft_waiter_destroy(&waiter);

@@ -114,15 +114,13 @@ int weft_lock_acquire(weft_lock *lock)
 
 int weft_lock_acquire_blocking(weft_lock *lock, double timeout)
 {
-    struct timespec deadline;
-    bool has_deadline = false;
-    int code = weft_waiter_blocking_prologue("weft_lock_acquire_blocking", timeout, &deadline,
-                                             &has_deadline);
+    struct timespec storage;
+    const struct timespec *deadline;
+    int code = weft_waiter_blocking_prologue("weft_lock_acquire_blocking", lock, "lock", timeout,
+                                             &storage, &deadline);
     if (code != 0)
         return code;
-    if (lock == NULL)
-        return weft_error_set(WEFT_EINVAL, "weft_lock_acquire_blocking: lock is NULL");
-    return weft_lock_acquire_as(lock, NULL, has_deadline ? &deadline : NULL);
+    return weft_lock_acquire_as(lock, NULL, deadline);
 }
 
 int weft_lock_release(weft_lock *lock)

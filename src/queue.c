@@ -227,17 +227,15 @@ int weft_queue_join(weft_queue *queue)
 
 int weft_queue_put_blocking(weft_queue *queue, void *item, double timeout)
 {
-    struct timespec deadline;
-    bool has_deadline = false;
-    int code = weft_waiter_blocking_prologue("weft_queue_put_blocking", timeout, &deadline,
-                                             &has_deadline);
+    struct timespec storage;
+    const struct timespec *deadline;
+    int code = weft_waiter_blocking_prologue("weft_queue_put_blocking", queue, "queue", timeout,
+                                             &storage, &deadline);
     if (code != 0)
         return code;
-    if (queue == NULL)
-        return weft_error_set(WEFT_EINVAL, "weft_queue_put_blocking: queue is NULL");
     pthread_mutex_lock(&queue->mutex);
     queue->users++;
-    code = wait_while(queue, is_full, &queue->putters, NULL, has_deadline ? &deadline : NULL);
+    code = wait_while(queue, is_full, &queue->putters, NULL, deadline);
     if (code == 0)
         code = put_locked(queue, item);
     queue->users--;
@@ -247,17 +245,15 @@ int weft_queue_put_blocking(weft_queue *queue, void *item, double timeout)
 
 int weft_queue_get_blocking(weft_queue *queue, void **item, double timeout)
 {
-    struct timespec deadline;
-    bool has_deadline = false;
-    int code = weft_waiter_blocking_prologue("weft_queue_get_blocking", timeout, &deadline,
-                                             &has_deadline);
+    struct timespec storage;
+    const struct timespec *deadline;
+    int code = weft_waiter_blocking_prologue("weft_queue_get_blocking", queue, "queue", timeout,
+                                             &storage, &deadline);
     if (code != 0)
         return code;
-    if (queue == NULL)
-        return weft_error_set(WEFT_EINVAL, "weft_queue_get_blocking: queue is NULL");
     pthread_mutex_lock(&queue->mutex);
     queue->users++;
-    code = wait_while(queue, is_empty, &queue->getters, NULL, has_deadline ? &deadline : NULL);
+    code = wait_while(queue, is_empty, &queue->getters, NULL, deadline);
     if (code == 0)
         code = get_locked(queue, item);
     queue->users--;
@@ -267,14 +263,12 @@ int weft_queue_get_blocking(weft_queue *queue, void **item, double timeout)
 
 int weft_queue_join_blocking(weft_queue *queue, double timeout)
 {
-    struct timespec deadline;
-    bool has_deadline = false;
-    int code = weft_waiter_blocking_prologue("weft_queue_join_blocking", timeout, &deadline,
-                                             &has_deadline);
+    struct timespec storage;
+    const struct timespec *deadline;
+    int code = weft_waiter_blocking_prologue("weft_queue_join_blocking", queue, "queue", timeout,
+                                             &storage, &deadline);
     if (code != 0)
         return code;
-    if (queue == NULL)
-        return weft_error_set(WEFT_EINVAL, "weft_queue_join_blocking: queue is NULL");
     pthread_mutex_lock(&queue->mutex);
     if (queue->unfinished > 0) {
         weft_waiter waiter;
@@ -284,7 +278,7 @@ int weft_queue_join_blocking(weft_queue *queue, double timeout)
         }
         queue->users++;
         code = weft_event_core_wait(&queue->finished, &queue->mutex, &waiter,
-                                    has_deadline ? &deadline : NULL);
+                                    deadline);
         queue->users--;
         weft_waiter_destroy(&waiter);
     }

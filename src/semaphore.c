@@ -128,15 +128,13 @@ int weft_semaphore_acquire(weft_semaphore *semaphore)
 
 int weft_semaphore_acquire_blocking(weft_semaphore *semaphore, double timeout)
 {
-    struct timespec deadline;
-    bool has_deadline = false;
-    int code = weft_waiter_blocking_prologue("weft_semaphore_acquire_blocking", timeout, &deadline,
-                                             &has_deadline);
+    struct timespec storage;
+    const struct timespec *deadline;
+    int code = weft_waiter_blocking_prologue("weft_semaphore_acquire_blocking", semaphore,
+                                             "semaphore", timeout, &storage, &deadline);
     if (code != 0)
         return code;
-    if (semaphore == NULL)
-        return weft_error_set(WEFT_EINVAL, "weft_semaphore_acquire_blocking: semaphore is NULL");
-    return acquire_as(semaphore, NULL, has_deadline ? &deadline : NULL);
+    return acquire_as(semaphore, NULL, deadline);
 }
 
 int weft_semaphore_release(weft_semaphore *semaphore)

@@ -161,20 +161,24 @@ weft_task *weft_waiter_running_task(const char *function)
     return task;
 }
 
-int weft_waiter_blocking_prologue(const char *function, double timeout, struct timespec *deadline,
-                                  bool *has_deadline)
+int weft_waiter_blocking_prologue(const char *function, const void *object,
+                                  const char *object_name, double timeout,
+                                  struct timespec *storage, const struct timespec **deadline)
 {
+    *deadline = NULL;
     if (weft_worker_current() != NULL)
         return weft_error_set(WEFT_ERUNNING,
                               "%s() would block a worker thread: use the waiting call of a task",
                               function);
     if (isnan(timeout))
         return weft_error_set(WEFT_EINVAL, "%s: timeout is NaN", function);
-    *has_deadline = timeout >= 0;
-    if (*has_deadline) {
+    if (object == NULL)
+        return weft_error_set(WEFT_EINVAL, "%s: %s is NULL", function, object_name);
+    if (timeout >= 0) {
         if (timeout > 1e9)
             timeout = 1e9; /* keep the deadline inside int64 nanoseconds */
-        *deadline = weft_deadline_after((int64_t)(timeout * 1e9));
+        *storage = weft_deadline_after((int64_t)(timeout * 1e9));
+        *deadline = storage;
     }
     return 0;
 }

@@ -77,11 +77,14 @@ int weft_waiter_wait(weft_waiter *waiter, pthread_mutex_t *mutex, const struct t
 /* The running task for a waiting call named function, or NULL with last
  * error WEFT_ENOTASK (on a worker, outside a task) or WEFT_ENOLOOP. */
 weft_task *weft_waiter_running_task(const char *function);
-/* For the *_blocking calls: 0 when the caller is not a worker thread, else
- * WEFT_ERUNNING. Converts timeout (seconds, < 0: none) into *deadline and
- * sets *has_deadline; WEFT_EINVAL for NaN. */
-int weft_waiter_blocking_prologue(const char *function, double timeout, struct timespec *deadline,
-                                  bool *has_deadline);
+/* The checks every *_blocking call starts with, in this order: the caller
+ * is not a worker thread (else WEFT_ERUNNING), timeout is not NaN and
+ * object (named object_name in the message) is not NULL (else
+ * WEFT_EINVAL). Converts timeout (seconds, < 0: none) into *deadline:
+ * NULL for no limit, else storage. Returns 0 or the error (last error set). */
+int weft_waiter_blocking_prologue(const char *function, const void *object,
+                                  const char *object_name, double timeout,
+                                  struct timespec *storage, const struct timespec **deadline);
 
 /* A mutex for a primitive; 0 or WEFT_ESYSTEM (last error set). */
 int weft_waiter_mutex_init(pthread_mutex_t *mutex);
