@@ -260,8 +260,8 @@ static void wait_for_inject_room(weft_executor *executor)
             abort();
         }
         if (!reported) {
-            weft_log(WEFT_LOG_WARNING, "weft: out of memory growing the inject queue; "
-                                       "waiting for the workers to drain it");
+            weft_log(WEFT_LOG_WARNING, "out of memory growing the inject queue; waiting for "
+                                         "the workers to drain it");
             reported = true;
         }
         pthread_mutex_unlock(&executor->lock);

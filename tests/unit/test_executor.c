@@ -295,6 +295,133 @@ static void one_submission_wakes_one_parked_worker(void **state)
     weft_executor_free(executor);
 }
 
+/* A full inject ring that cannot grow: the submitting thread waits (one
+ * warning logged) until a worker drains the ring, and every submission
+ * runs. The allocator refuses only the ring's growth from 64 to 128
+ * entries, while both workers are held by tasks that never suspend. */
+#define RING_GROWTH_BYTES (128 * sizeof(void *))
+static atomic_bool refuse_ring_growth;
+static atomic_int ring_growth_refusals;
+
+static void *picky_malloc(size_t size, void *ctx)
+{
+    (void)ctx;
+    if (size == RING_GROWTH_BYTES && atomic_load(&refuse_ring_growth)) {
+        atomic_fetch_add(&ring_growth_refusals, 1);
+        return NULL;
+    }
+    return malloc(size);
+}
+
+static void *picky_realloc(void *pointer, size_t size, void *ctx)
+{
+    (void)ctx;
+    return realloc(pointer, size);
+}
+
+static void picky_free(void *pointer, void *ctx)
+{
+    (void)ctx;
+    free(pointer);
+}
+
+static atomic_int ring_warnings;
+
+static void count_ring_warnings(weft_log_level level, const char *message, void *arg)
+{
+    (void)arg;
+    if (level == WEFT_LOG_WARNING && strstr(message, "inject queue") != NULL)
+        atomic_fetch_add(&ring_warnings, 1);
+}
+
+static atomic_int holders_running;
+static atomic_bool release_holders;
+
+static int holds_its_worker(void *arg, void **result)
+{
+    (void)arg;
+    (void)result;
+    atomic_fetch_add(&holders_running, 1);
+    while (!atomic_load(&release_holders))
+        sched_yield();
+    return 0;
+}
+
+static atomic_int submitted_ran;
+
+static int counts(void *arg, void **result)
+{
+    (void)arg;
+    (void)result;
+    atomic_fetch_add(&submitted_ran, 1);
+    return 0;
+}
+
+#define RING_SUBMISSIONS 100
+
+static void *submits_many(void *arg)
+{
+    weft_executor *executor = arg;
+    for (int i = 0; i < RING_SUBMISSIONS; i++) {
+        weft_task *task = weft_executor_submit(executor, weft_coro_new(counts, NULL), NULL);
+        if (task == NULL)
+            return (void *)"a submission failed";
+        weft_task_release(task);
+    }
+    return NULL;
+}
+
+static bool eventually(atomic_int *counter, int at_least)
+{
+    for (int i = 0; i < 5000 && atomic_load(counter) < at_least; i++)
+        usleep(1000);
+    return atomic_load(counter) >= at_least;
+}
+
+static void full_inject_ring_waits_for_room(void **state)
+{
+    (void)state;
+    weft_raise(0, NULL); /* the last error message belongs to the old allocator */
+    weft_allocator picky = {picky_malloc, picky_realloc, picky_free, NULL};
+    assert_int_equal(weft_set_allocator(&picky), 0);
+    assert_int_equal(weft_set_log_handler(count_ring_warnings, NULL), 0);
+
+    weft_executor *executor = start(2);
+    weft_task *holders[2];
+    for (int i = 0; i < 2; i++) {
+        holders[i] = weft_executor_submit(executor, weft_coro_new(holds_its_worker, NULL), NULL);
+        assert_non_null(holders[i]);
+    }
+    assert_true(eventually(&holders_running, 2));
+
+    atomic_store(&refuse_ring_growth, true);
+    pthread_t submitter;
+    assert_int_equal(pthread_create(&submitter, NULL, submits_many, executor), 0);
+    /* The 65th submission finds the ring full and cannot grow it. */
+    assert_true(eventually(&ring_warnings, 1));
+    assert_true(atomic_load(&ring_growth_refusals) >= 1);
+    assert_int_equal(atomic_load(&submitted_ran), 0);
+    atomic_store(&release_holders, true);
+    void *failure = NULL;
+    assert_int_equal(pthread_join(submitter, &failure), 0);
+    if (failure != NULL)
+        fail_msg("%s", (const char *)failure);
+    atomic_store(&refuse_ring_growth, false);
+
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(weft_executor_wait(holders[i], NULL), 0);
+        weft_task_release(holders[i]);
+    }
+    assert_true(eventually(&submitted_ran, RING_SUBMISSIONS));
+    assert_int_equal(atomic_load(&submitted_ran), RING_SUBMISSIONS);
+    assert_int_equal(atomic_load(&ring_warnings), 1); /* once per wait, not per retry */
+    weft_executor_free(executor);
+
+    assert_int_equal(weft_set_log_handler(NULL, NULL), 0);
+    weft_raise(0, NULL);
+    assert_int_equal(weft_set_allocator(NULL), 0);
+}
+
 int main(void)
 {
     alarm(120); /* a hang (a worker nobody wakes) fails instead of blocking */
@@ -306,6 +433,7 @@ int main(void)
         UTEST(long_root_lets_the_other_worker_wake),
         UTEST(workers_from_the_environment),
         UTEST(one_submission_wakes_one_parked_worker),
+        UTEST(full_inject_ring_waits_for_room),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
