@@ -246,17 +246,33 @@ static bool someone_else_drains(weft_executor *executor)
     return !caller_is_worker || executor->worker_count > 1;
 }
 
+/* A ring that stays full this long while the caller waits is not being
+ * drained at all: every worker is stuck (behind a lock the caller holds,
+ * say, or waiting here too). */
+#define INJECT_STALL_MS 10000
+
 /* A full ring that cannot grow: waits (lock released) until a worker has
  * drained some of it, since dropping the runnable would lose a task or a
  * wake-up. Returns with the lock held and room in the ring, or aborts
- * when no other thread could ever make room (a single loop whose own
- * queues are full and out of memory). */
+ * with a message when no other thread could ever make room (a single loop
+ * whose own queues are full and out of memory) or none has for
+ * INJECT_STALL_MS: a deadlock would only hide the failure. */
 static void wait_for_inject_room(weft_executor *executor)
 {
     bool reported = false;
+    size_t head = executor->inject_head;
+    int stalled_ms = 0;
     while (executor->inject_count == executor->inject_capacity) {
         if (!someone_else_drains(executor)) {
             fprintf(stderr, "weft: out of memory queueing work on a single loop; aborting\n");
+            abort();
+        }
+        if (executor->inject_head != head) {
+            head = executor->inject_head; /* drained, and filled again meanwhile */
+            stalled_ms = 0;
+        } else if (stalled_ms++ == INJECT_STALL_MS) {
+            fprintf(stderr, "weft: out of memory queueing work, and no worker has drained the "
+                            "inject queue for %d s; aborting\n", INJECT_STALL_MS / 1000);
             abort();
         }
         if (!reported) {
