@@ -38,15 +38,9 @@ void weft_future_destroy(weft_future *future)
     future->error_message = NULL;
 }
 
-bool weft_future_complete(weft_future *future, weft_future_state state, int error, void *result,
-                          char *message)
+weft_callback_link *weft_future_settle_locked(weft_future *future, weft_future_state state,
+                                              int error, void *result, char *message)
 {
-    weft_spinlock_lock(&future->lock);
-    if (weft_future_state_of(future) != WEFT_FUTURE_PENDING) {
-        weft_spinlock_unlock(&future->lock);
-        weft_free(message);
-        return false;
-    }
     future->error = error;
     future->result = result;
     future->error_message = message;
@@ -54,13 +48,13 @@ bool weft_future_complete(weft_future *future, weft_future_state state, int erro
     WEFT_TSAN_RELEASE(future);
     atomic_store_explicit(&future->state, state, memory_order_release);
     weft_callback_link *links = future->callbacks;
-    /* Read before the first wake-up: a woken waiter may free a future that
-     * lives on its stack as soon as it runs. */
-    weft_task *task = future->task;
     future->callbacks = NULL;
     future->callbacks_tail = &future->callbacks;
-    weft_spinlock_unlock(&future->lock);
+    return links;
+}
 
+void weft_future_dispatch(weft_callback_link *links, weft_task *task)
+{
     /* asyncio's __schedule_callbacks: every callback goes to the ready queue
      * with call_soon, in registration order; wake-ups are callbacks too. */
     while (links != NULL) {
@@ -75,6 +69,23 @@ bool weft_future_complete(weft_future *future, weft_future_state state, int erro
             weft_callback_entry_schedule(entry);
         }
     }
+}
+
+bool weft_future_complete(weft_future *future, weft_future_state state, int error, void *result,
+                          char *message)
+{
+    weft_spinlock_lock(&future->lock);
+    if (weft_future_state_of(future) != WEFT_FUTURE_PENDING) {
+        weft_spinlock_unlock(&future->lock);
+        weft_free(message);
+        return false;
+    }
+    weft_callback_link *links = weft_future_settle_locked(future, state, error, result, message);
+    /* Read before the first wake-up: a woken waiter may free a future that
+     * lives on its stack as soon as it runs. */
+    weft_task *task = future->task;
+    weft_spinlock_unlock(&future->lock);
+    weft_future_dispatch(links, task);
     return true;
 }
 

@@ -108,6 +108,15 @@ static inline bool weft_future_done(const weft_future *future)
 bool weft_future_complete(weft_future *future, weft_future_state state, int error, void *result,
                           char *message);
 
+/* weft_future_complete in two halves, for a caller that must decide the
+ * outcome under future->lock (a task's end, against a racing cancel): the
+ * first, called with the lock held on a pending future, sets the outcome
+ * and hands back the callbacks; the second, called after unlocking, queues
+ * them. task is future->task, read before unlocking. */
+weft_callback_link *weft_future_settle_locked(weft_future *future, weft_future_state state,
+                                              int error, void *result, char *message);
+void weft_future_dispatch(weft_callback_link *links, struct weft_task *task);
+
 /* Registers link (a waiter's wake-up or a done callback's link); returns
  * false if the future is already done (the link was not added). */
 bool weft_future_add(weft_future *future, weft_callback_link *link);

@@ -180,21 +180,25 @@ static void task_fiber_main(void *arg)
  * way Task.__step does (T3, S3, S6, S7) and complete the future. */
 static void task_finish(weft_task *task, int code, void *value)
 {
+    weft_coro_set_state(task->coro, WEFT_CORO_DONE);
+    /* N5: a task leaves all_tasks as soon as it is done, before its
+     * callbacks run. */
+    weft_executor_unregister_task(task->executor, task);
+    atomic_store_explicit(&task->state, WEFT_TASK_DONE, memory_order_release);
+
+    /* The outcome is decided and set under the task's lock, in one piece: a
+     * cancel request from another thread either comes first, and is seen
+     * here, or finds the task done. Between a look at must_cancel and the
+     * completion it would be counted yet have no effect: lost. */
     weft_future_state state = WEFT_FUTURE_FINISHED;
     char *message = NULL;
-    /* Usually no cancel is pending: the lock is taken only when one may be
-     * (the message of an earlier, delivered cancel goes at release). */
-    bool must_cancel = false;
-    char *cancel_message = NULL;
-    if (atomic_load_explicit(&task->must_cancel, memory_order_relaxed)) {
-        weft_spinlock_lock(&task->future.lock);
-        must_cancel = atomic_load_explicit(&task->must_cancel, memory_order_relaxed);
-        atomic_store_explicit(&task->must_cancel, false, memory_order_relaxed);
-        cancel_message = task->cancel_message;
+    weft_spinlock_lock(&task->future.lock);
+    bool must_cancel = atomic_load_explicit(&task->must_cancel, memory_order_relaxed);
+    atomic_store_explicit(&task->must_cancel, false, memory_order_relaxed);
+    /* The message of an earlier, delivered cancel is freed at release. */
+    char *cancel_message = must_cancel ? task->cancel_message : NULL;
+    if (must_cancel)
         task->cancel_message = NULL;
-        weft_spinlock_unlock(&task->future.lock);
-    }
-
     if (code == 0 && must_cancel) {
         /* Cancelled during its last step and returned without awaiting:
          * the return value is dropped, the message kept (S6). */
@@ -210,13 +214,11 @@ static void task_finish(weft_task *task, int code, void *value)
         message = weft_error_slot_take_message(&task->error, code);
         value = NULL;
     }
+    weft_callback_link *links = weft_future_settle_locked(
+        &task->future, state, code == WEFT_ECANCELLED ? 0 : code, value, message);
+    weft_spinlock_unlock(&task->future.lock);
     weft_free(cancel_message);
-    weft_coro_set_state(task->coro, WEFT_CORO_DONE);
-    /* N5: a task leaves all_tasks as soon as it is done, before its
-     * callbacks run. */
-    weft_executor_unregister_task(task->executor, task);
-    atomic_store_explicit(&task->state, WEFT_TASK_DONE, memory_order_release);
-    weft_future_complete(&task->future, state, code == WEFT_ECANCELLED ? 0 : code, value, message);
+    weft_future_dispatch(links, task);
     weft_task_release(task); /* the executor's reference */
 }
 
@@ -551,73 +553,101 @@ static void break_inline_cycle(weft_task *task, weft_task *awaited, const char *
         weft_task_wake(awaited);
 }
 
+/* S2.4: the cancel is delivered at the task's next step (or sent to what
+ * it waits on next, T3); the last message wins. Called with the task's lock
+ * held, so that wait_on, which reads must_cancel under the same lock as it
+ * publishes waiting_on, either sees the mark or is seen by our caller. */
+static void mark_must_cancel(weft_task *task, const char *msg)
+{
+    atomic_store_explicit(&task->must_cancel, true, memory_order_relaxed);
+    weft_free(task->cancel_message);
+    task->cancel_message = weft_strdup(msg);
+}
+
 int weft_task_request_cancel(weft_task *task, const char *msg)
 {
     weft_future *future = &task->future;
     bool cycle = in_cancel_chain(task);
-    weft_spinlock_lock(&future->lock);
-    if (weft_future_state_of(future) != WEFT_FUTURE_PENDING) {
-        /* S2.1: cancelling a done task marks its error retrieved. */
-        atomic_store_explicit(&future->retrieved, true, memory_order_relaxed);
-        weft_spinlock_unlock(&future->lock);
-        return 0;
-    }
-    if (!cycle)
-        task->cancel_requests++;
-    weft_future *waiting_on = task->waiting_on;
-    bool passed_on = false;
-    weft_task *awaited = NULL;
-    /* A future with a canceller (gather's) is pinned like an awaited task:
-     * its cancel may cancel tasks, which must not happen under our lock. */
-    const weft_future_canceller *canceller = NULL;
-    void *canceller_arg = NULL;
-    if (waiting_on != NULL && waiting_on->task == NULL && waiting_on->canceller != NULL) {
-        canceller = waiting_on->canceller;
-        canceller_arg = waiting_on->canceller_arg;
-        canceller->retain(canceller_arg);
-    } else if (waiting_on != NULL && waiting_on->task == NULL) {
-        /* A plain future (weft_sleep's) lives on the waiting task's stack
-         * until it clears waiting_on under this lock: cancel it now, with the
-         * lock held, so the task cannot have left the wait meanwhile. */
-        passed_on = weft_future_complete(waiting_on, WEFT_FUTURE_CANCELLED, 0, NULL,
-                                         weft_strdup(msg));
-    } else if (waiting_on != NULL) {
-        awaited = weft_task_retain(waiting_on->task); /* pinned past the unlock */
-    }
-    weft_spinlock_unlock(&future->lock);
-
-    /* S2.3 / S8: pass the request down to the awaited task, or to the
-     * canceller, without our lock (the chain may come back to us). */
-    if ((awaited != NULL || canceller != NULL) && !cycle) {
-        cancel_chain[cancel_depth++] = task;
-        if (awaited != NULL)
-            passed_on = weft_task_request_cancel(awaited, msg) == 1;
-        else
-            passed_on = canceller->cancel(canceller_arg, msg);
-        cancel_depth--;
-    }
-
-    if (!passed_on) {
-        /* S2.4: delivered at the task's next step; the last message wins. */
+    bool counted = false;
+    for (;;) {
         weft_spinlock_lock(&future->lock);
-        atomic_store_explicit(&task->must_cancel, true, memory_order_relaxed);
-        weft_free(task->cancel_message);
-        task->cancel_message = weft_strdup(msg);
+        if (weft_future_state_of(future) != WEFT_FUTURE_PENDING) {
+            /* S2.1: cancelling a done task marks its error retrieved. A task
+             * that ended while we passed the request on had it counted. */
+            if (!counted)
+                atomic_store_explicit(&future->retrieved, true, memory_order_relaxed);
+            weft_spinlock_unlock(&future->lock);
+            return counted ? 1 : 0;
+        }
+        if (!cycle && !counted)
+            task->cancel_requests++;
+        counted = true;
+        weft_future *waiting_on = task->waiting_on;
+        if (waiting_on == NULL || (waiting_on->task == NULL && waiting_on->canceller == NULL)) {
+            /* Not waiting, or on a plain future (weft_sleep's), which lives
+             * on the task's stack until the task clears waiting_on under
+             * this lock: all is decided without letting go of it. */
+            bool passed_on = waiting_on != NULL &&
+                             weft_future_complete(waiting_on, WEFT_FUTURE_CANCELLED, 0, NULL,
+                                                  weft_strdup(msg));
+            if (!passed_on)
+                mark_must_cancel(task, msg);
+            weft_spinlock_unlock(&future->lock);
+            return 1;
+        }
+        /* An awaited task, or a future with a canceller (gather's), is
+         * pinned: its cancel may cancel tasks, which must not happen under
+         * our lock (the chain may come back to us). */
+        weft_task *awaited = NULL;
+        const weft_future_canceller *canceller = NULL;
+        void *canceller_arg = NULL;
+        if (waiting_on->task != NULL) {
+            awaited = weft_task_retain(waiting_on->task);
+        } else {
+            canceller = waiting_on->canceller;
+            canceller_arg = waiting_on->canceller_arg;
+            canceller->retain(canceller_arg);
+        }
         weft_spinlock_unlock(&future->lock);
+
+        /* S2.3 / S8: pass the request down. */
+        bool passed_on = false;
+        if (!cycle) {
+            cancel_chain[cancel_depth++] = task;
+            if (awaited != NULL)
+                passed_on = weft_task_request_cancel(awaited, msg) == 1;
+            else
+                passed_on = canceller->cancel(canceller_arg, msg);
+            cancel_depth--;
+        }
+        bool moved_on = false;
+        if (!passed_on) {
+            /* While our lock was let go the task may have been woken and
+             * gone on to wait on something else, having read must_cancel
+             * before we set it: then that new wait takes the request (a
+             * mark alone would sit there until the new wait ends). The
+             * pin keeps waiting_on's address from being reused meanwhile. */
+            weft_spinlock_lock(&future->lock);
+            moved_on = task->waiting_on != NULL && task->waiting_on != waiting_on;
+            if (!moved_on)
+                mark_must_cancel(task, msg);
+            weft_spinlock_unlock(&future->lock);
+        }
+        /* A cycle of tasks awaiting each other (CPython recurses until
+         * RecursionError): the request came back to this task, so it stops
+         * waiting and takes the cancel at its next step, which unwinds the
+         * cycle. Only if its wake-up is still registered, i.e. not queued. */
+        if (cycle && !moved_on) {
+            if (weft_future_remove_link(awaited != NULL ? &awaited->future : waiting_on,
+                                        &task->wakeup))
+                weft_task_wake(task);
+            else if (awaited != NULL)
+                break_inline_cycle(task, awaited, msg);
+        }
+        weft_task_release(awaited);
+        if (canceller != NULL)
+            canceller->release(canceller_arg);
+        if (!moved_on)
+            return 1;
     }
-    /* A cycle of tasks awaiting each other (CPython recurses until
-     * RecursionError): the request came back to this task, so it stops
-     * waiting and takes the cancel at its next step, which unwinds the
-     * cycle. Only if its wake-up is still registered, i.e. not queued. */
-    if (cycle && (awaited != NULL || canceller != NULL)) {
-        if (weft_future_remove_link(awaited != NULL ? &awaited->future : waiting_on,
-                                    &task->wakeup))
-            weft_task_wake(task);
-        else if (awaited != NULL)
-            break_inline_cycle(task, awaited, msg);
-    }
-    weft_task_release(awaited);
-    if (canceller != NULL)
-        canceller->release(canceller_arg);
-    return 1;
 }

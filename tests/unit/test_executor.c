@@ -422,6 +422,80 @@ static void full_inject_ring_waits_for_room(void **state)
     assert_int_equal(weft_set_allocator(NULL), 0);
 }
 
+/* A cancel from another thread that lands while its task runs between two
+ * waits must reach the next wait. It once could be lost: the canceller saw
+ * no wait, let go of the task's lock, and only then marked the task, which
+ * had meanwhile started a long sleep having read no mark. Each round aims
+ * the cancel at that moment with random spins on both sides and needs the
+ * task to end at once (the old code lost one within a thousand rounds). In
+ * the second kind the task first awaits a child that is just ending, so a
+ * cancel passed on to the child finds it done while its awaiter moves on. */
+enum { RACE_ROUNDS = 4000, RACE_SPIN = 400 };
+static atomic_int race_started, race_spin;
+
+static void spin(int count)
+{
+    for (volatile int i = 0; i < count; i++)
+        ;
+}
+
+static int spins_then_returns(void *arg, void **result)
+{
+    (void)arg;
+    (void)result;
+    spin(atomic_load(&race_spin));
+    return 0;
+}
+
+static int runs_then_sleeps(void *arg, void **result)
+{
+    (void)result;
+    if (arg != NULL) {
+        weft_task *child = weft_spawn(spins_then_returns, NULL);
+        assert_non_null(child);
+        atomic_store(&race_started, 1);
+        int code = weft_await(child, NULL);
+        weft_task_release(child);
+        if (code != 0)
+            return code;
+    } else {
+        atomic_store(&race_started, 1);
+        spin(atomic_load(&race_spin));
+    }
+    return weft_sleep(3600);
+}
+
+static void cancel_racing_the_next_wait_is_never_lost(void **state)
+{
+    (void)state;
+    weft_executor *executor = start(2);
+    unsigned seed = 7;
+    for (int round = 0; round < 2 * RACE_ROUNDS; round++) {
+        bool awaits_child = round >= RACE_ROUNDS;
+        atomic_store(&race_started, 0);
+        atomic_store(&race_spin, (int)(rand_r(&seed) % RACE_SPIN));
+        weft_task *task = weft_executor_submit(
+            executor, weft_coro_new(runs_then_sleeps, awaits_child ? PV(1) : NULL), NULL);
+        assert_non_null(task);
+        while (!atomic_load(&race_started))
+            ;
+        spin((int)(rand_r(&seed) % RACE_SPIN));
+        assert_int_equal(weft_task_cancel(task, NULL), 1);
+        struct timespec start, now;
+        clock_gettime(CLOCK_MONOTONIC, &start);
+        while (!weft_task_done(task)) {
+            clock_gettime(CLOCK_MONOTONIC, &now);
+            if (now.tv_sec - start.tv_sec > 10)
+                fail_msg("round %d (%s): the cancel was lost, the task still sleeps", round,
+                         awaits_child ? "after an await" : "plain");
+        }
+        assert_true(weft_task_cancelled(task));
+        weft_task_release(task);
+    }
+    assert_int_equal(weft_executor_shutdown(executor), 0);
+    weft_executor_free(executor);
+}
+
 int main(void)
 {
     alarm(120); /* a hang (a worker nobody wakes) fails instead of blocking */
@@ -434,6 +508,7 @@ int main(void)
         UTEST(workers_from_the_environment),
         UTEST(one_submission_wakes_one_parked_worker),
         UTEST(full_inject_ring_waits_for_room),
+        UTEST(cancel_racing_the_next_wait_is_never_lost),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
