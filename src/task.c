@@ -415,6 +415,15 @@ static void drop_stale_entries(weft_worker *worker)
      * an empty deque resets it. */
     if (worker->claims_left_behind == 0)
         return;
+    /* Awaiting siblings oldest first (skynet, flat) leaves each one's stale
+     * entry under the newest sibling, which the sweep would take and put
+     * back on every await: a fence each time. Once put back it is skipped
+     * until another entry is newest. Only the pointer is compared; if the
+     * same address comes back as another task's entry, stale after all,
+     * it is dropped when popped, as any stale entry is. */
+    if (worker->sweep_found_live != NULL &&
+        weft_deque_peek_newest(&worker->ready) == worker->sweep_found_live)
+        return;
     /* Take before looking: a thief may steal and free the entry we would
      * peek at, so only an entry we own is read. */
     weft_runnable *newest;
@@ -424,6 +433,8 @@ static void drop_stale_entries(weft_worker *worker)
             /* Back where it was, the newest entry. */
             if (weft_deque_push(&worker->ready, newest) != 0)
                 weft_executor_inject(worker->executor, newest);
+            else
+                worker->sweep_found_live = newest;
             return;
         }
         weft_task_release((weft_task *)newest);

@@ -47,6 +47,7 @@ typedef struct weft_worker {
     unsigned free_task_count;
     struct weft_task_block *carving; /* the block new task slots come from */
     unsigned claims_left_behind; /* inline claims since the last stale-entry sweep (task.c) */
+    void *sweep_found_live;      /* the newest entry the last sweep put back (task.c) */
     unsigned carved;                 /* slots of it handed out so far */
     unsigned cached_references;
     uint64_t next_number, end_number; /* a block of Task-N numbers (task.c) */
