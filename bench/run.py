@@ -108,7 +108,17 @@ def machine_description(args, commands):
     except (OSError, ValueError, IndexError):
         pass
     source = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    commit = command_output(["git", "-C", source, "describe", "--always", "--dirty", "--abbrev=12"])
+    commit = command_output(["git", "-C", source, "rev-parse", "--short=12", "HEAD"])
+    # Changes to the results themselves (an earlier run) do not make the
+    # measured code dirty; anything else does.
+    try:
+        status = subprocess.run(["git", "-C", source, "status", "--porcelain",
+                                 "--untracked-files=no", "--", ".", ":(exclude)bench/results"],
+                                capture_output=True, text=True, timeout=30)
+        if status.returncode == 0 and status.stdout.strip():
+            commit += "-dirty"
+    except (OSError, subprocess.SubprocessError):
+        pass
     described = {
         "CPU": "%s, %d online cores" % (cpu, os.cpu_count() or 1),
         "memory": memory,

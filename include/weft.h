@@ -239,7 +239,12 @@ void weft_tasks_release(weft_task **tasks, size_t count);
  * made, 0 if the task is already done, or a negative code. A task waiting on
  * another task passes the request on to it. The task sees WEFT_ECANCELLED at
  * its next suspension point (or before its first step, in which case its
- * body never runs). msg (may be NULL) is copied. Thread: loop. */
+ * body never runs). msg (may be NULL) is copied. Thread: any. From a
+ * thread other than the task's worker, as asyncio's
+ * loop.call_soon_threadsafe(task.cancel), but applied at once: it reaches
+ * whatever the task waits on, or its next wait or step, never neither
+ * (a task that returns meanwhile ends cancelled, S6). The caller holds a
+ * reference to task. */
 int weft_task_cancel(weft_task *task, const char *msg);
 
 /* How many cancel requests are outstanding (Task.cancelling()), and
