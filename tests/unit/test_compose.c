@@ -284,9 +284,14 @@ static int gather_coros_failure_main(void *arg, void **result)
     weft_coro *coros[] = {first, used, last};
     EXPECT_INT(weft_gather_coros(coros, 3, false, NULL, NULL), WEFT_EREUSED);
     EXPECT_ERR(WEFT_EREUSED, "cannot reuse already awaited coroutine");
-    /* first was wrapped and its task cancelled; last is still ours. */
+    /* first was wrapped and its task cancelled; last is still ours. first
+     * belongs to that task now: on one worker the task has not run yet, so
+     * first is still there to refuse being freed; on several it may have
+     * ended and freed first already, and reading it would be a use after
+     * free (ASan caught this test doing so). */
     EXPECT_INT(weft_coro_free(last), 0);
-    EXPECT_INT(weft_coro_free(first), WEFT_EINVALSTATE);
+    if (uworkers == 1)
+        EXPECT_INT(weft_coro_free(first), WEFT_EINVALSTATE);
     /* A repeated coroutine is wrapped once. */
     weft_coro *once = weft_coro_new(yields, PV(2));
     weft_coro *twice[] = {once, once};
