@@ -4,6 +4,8 @@
  * idle executor, and shutdown while idle or with work still sleeping. */
 #include "unit.h"
 
+#include <sched.h>
+#include <time.h>
 #include <unistd.h>
 
 static int returns_arg(void *arg, void **result)
@@ -477,17 +479,24 @@ static void cancel_racing_the_next_wait_is_never_lost(void **state)
         weft_task *task = weft_executor_submit(
             executor, weft_coro_new(runs_then_sleeps, awaits_child ? PV(1) : NULL), NULL);
         assert_non_null(task);
-        while (!atomic_load(&race_started))
-            ;
+        /* Busy, to aim the cancel; a yield now and then, because valgrind
+         * runs one thread at a time and a spinner could starve the worker. */
+        for (unsigned spins = 1; !atomic_load(&race_started); spins++)
+            if (spins % 1024 == 0)
+                sched_yield();
         spin((int)(rand_r(&seed) % RACE_SPIN));
         assert_int_equal(weft_task_cancel(task, NULL), 1);
         struct timespec start, now;
         clock_gettime(CLOCK_MONOTONIC, &start);
         while (!weft_task_done(task)) {
+            nanosleep(&(struct timespec){0, 20000}, NULL);
             clock_gettime(CLOCK_MONOTONIC, &now);
-            if (now.tv_sec - start.tv_sec > 10)
-                fail_msg("round %d (%s): the cancel was lost, the task still sleeps", round,
-                         awaits_child ? "after an await" : "plain");
+            if (now.tv_sec - start.tv_sec > 10) {
+                char description[512];
+                weft_task_describe(task, description, sizeof description);
+                fail_msg("round %d (%s): the cancel was lost, the task still sleeps: %s", round,
+                         awaits_child ? "after an await" : "plain", description);
+            }
         }
         assert_true(weft_task_cancelled(task));
         weft_task_release(task);
